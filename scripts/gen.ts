@@ -1,0 +1,1 @@
+// Placeholder until the config schema lands: writes nothing.

@@ -1,0 +1,42 @@
+// Every Prometheus metric Sluice exports, declared once. docs/metrics.md is checked against this
+// list by a test. Labels stay bounded: route, upstream and supplier names come from the config,
+// targets from the config's URLs, codes are HTTP statuses — never raw paths or client values.
+
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+export const METRIC_DEFS = {
+  httpRequests: { type: 'counter', name: 'sluice_http_requests_total', help: 'Requests answered by the gateway', labels: ['route', 'method', 'code'] },
+  httpDuration: { type: 'histogram', name: 'sluice_http_request_duration_seconds', help: 'Time from request start to the end of the response, by route', labels: ['route'] },
+  httpInFlight: { type: 'gauge', name: 'sluice_http_requests_in_flight', help: 'Requests being handled now', labels: [] },
+  upstreamRequests: { type: 'counter', name: 'sluice_upstream_requests_total', help: 'Attempts sent to upstream targets; code is the status, or 0 when no response came', labels: ['upstream', 'target', 'code'] },
+  configReloads: { type: 'counter', name: 'sluice_config_reloads_total', help: 'Config reloads by result (success or failure)', labels: ['result'] },
+  storeErrors: { type: 'counter', name: 'sluice_store_errors_total', help: 'State store operations that failed and fell back to onStoreError', labels: ['store'] },
+  dispatcherRequests: { type: 'counter', name: 'sluice_dispatcher_requests_total', help: 'Dispatcher requests finished, by supplier and outcome (success, failure, rejected)', labels: ['supplier', 'outcome'] },
+  dispatcherRetries: { type: 'counter', name: 'sluice_dispatcher_retries_total', help: 'Retry attempts made by the dispatcher', labels: ['supplier'] },
+  dispatcherRateLimited: { type: 'counter', name: 'sluice_dispatcher_rate_limited_total', help: '429 answers received from suppliers', labels: ['supplier'] },
+  dispatcherQueued: { type: 'gauge', name: 'sluice_dispatcher_queued', help: 'Requests waiting in the supplier queue', labels: ['supplier'] },
+  dispatcherInFlight: { type: 'gauge', name: 'sluice_dispatcher_in_flight', help: 'Requests sent to the supplier and not yet answered', labels: ['supplier'] },
+  dispatcherBreakerState: { type: 'gauge', name: 'sluice_dispatcher_breaker_state', help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open', labels: ['supplier'] },
+  dispatcherDuration: { type: 'histogram', name: 'sluice_dispatcher_request_duration_seconds', help: 'Time from request() to its answer, retries included', labels: ['supplier'] },
+  dispatcherQueueWait: { type: 'histogram', name: 'sluice_dispatcher_queue_wait_seconds', help: 'Time requests waited in the queue before their first attempt', labels: ['supplier'] },
+} as const
+
+type Defs = typeof METRIC_DEFS
+type Handle<D> = D extends { type: 'counter' } ? Counter<string>
+  : D extends { type: 'gauge' } ? Gauge<string>
+    : Histogram<string>
+export type Metrics = { [K in keyof Defs]: Handle<Defs[K]> } & { registry: Registry }
+
+/** Creates every metric on `registry` (a fresh one by default, so tests and reloads never collide). */
+export function createMetrics (registry = new Registry()): Metrics {
+  const out: Record<string, unknown> = { registry }
+  for (const [key, d] of Object.entries(METRIC_DEFS)) {
+    const conf = { name: d.name, help: d.help, labelNames: [...d.labels], registers: [registry] }
+    out[key] = d.type === 'counter'
+      ? new Counter(conf)
+      : d.type === 'gauge' ? new Gauge(conf) : new Histogram({ ...conf, buckets: LATENCY_BUCKETS })
+  }
+  return out as Metrics
+}
