@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
+import { Defaulted } from './common.js'
+import { AdminSchema, LoggingSchema, ServerSchema } from './server.js'
+import { RoutesSchema } from './routes.js'
+import { UpstreamsSchema } from './upstreams.js'
+
+export const GatewayConfigSchema = Type.Object({
+  server: Defaulted(ServerSchema),
+  admin: Defaulted(AdminSchema),
+  logging: Defaulted(LoggingSchema),
+  upstreams: UpstreamsSchema,
+  routes: RoutesSchema,
+}, {
+  additionalProperties: false,
+  title: 'Sluice gateway configuration',
+  description: 'The YAML file read by `sluice start` and checked by `sluice validate`.',
+})
+
+/** The loaded config: every default filled in, durations and sizes still as written. */
+export type GatewayConfig = Static<typeof GatewayConfigSchema>
+
+export type { AdminConfig, LoggingConfig, ServerConfig } from './server.js'
+export type { Balancer, TargetConfig, UpstreamConfig } from './upstreams.js'
+export type { RouteConfig, RouteMatch } from './routes.js'
+export { BALANCERS } from './upstreams.js'

@@ -1,0 +1,54 @@
+import { Type } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
+import { Cidr, Defaulted, Duration, Port, Size } from './common.js'
+
+export const ServerSchema = Type.Object({
+  host: Defaulted(Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address the gateway listens on.' })),
+  port: Defaulted(Port({
+    default: 8080,
+    description: 'Port the gateway listens on; 0 picks any free port.',
+  })),
+  workers: Defaulted(Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('auto')], {
+    default: 1,
+    errorMessage: 'expected an integer >= 1 or "auto"',
+    description: 'Number of worker processes, or `auto` for one per CPU.',
+  })),
+  trustedProxies: Defaulted(Type.Array(Cidr(), {
+    default: [],
+    description: 'CIDRs (IPv4 or IPv6) of proxies whose X-Forwarded-For is kept; a bare address means one host.',
+  })),
+  drainTimeout: Defaulted(Duration({
+    default: '30s',
+    description: 'Graceful shutdown budget for in-flight requests.',
+  })),
+  keepAliveTimeout: Defaulted(Duration({
+    default: '5s',
+    description: 'Idle client keep-alive sockets are closed after this.',
+  })),
+  maxHeaderSize: Defaulted(Size({
+    default: '16kb',
+    description: 'Requests whose headers exceed this are answered 431.',
+  })),
+}, { additionalProperties: false, default: {}, description: 'The client-facing listener.' })
+
+export const AdminSchema = Type.Object({
+  host: Defaulted(Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address the admin API listens on.' })),
+  port: Defaulted(Port({ default: 9901, description: 'Port the admin API listens on; 0 picks any free port.' })),
+  token: Type.Optional(Type.String({
+    minLength: 16,
+    // eslint-disable-next-line no-template-curly-in-string -- documents the env interpolation syntax
+    description: 'Bearer token required by `POST /admin/*`; never logged. Usually `${ADMIN_TOKEN}`.',
+  })),
+}, { additionalProperties: false, default: {}, description: 'The admin API (health, metrics, reload).' })
+
+export const LoggingSchema = Type.Object({
+  level: Defaulted(Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent'),
+  ], { default: 'info', description: 'Minimum level written to the log.' })),
+  accessLog: Defaulted(Type.Boolean({ default: true, description: 'Write one log line per request.' })),
+}, { additionalProperties: false, default: {}, description: 'Logging.' })
+
+export type ServerConfig = Static<typeof ServerSchema>
+export type AdminConfig = Static<typeof AdminSchema>
+export type LoggingConfig = Static<typeof LoggingSchema>

@@ -1,0 +1,67 @@
+import { Type } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
+import { Defaulted, Duration, Name, NAME_PATTERN } from './common.js'
+
+export const BALANCERS = ['round-robin', 'weighted', 'least-request', 'random', 'consistent-hash'] as const
+
+export const TargetSchema = Type.Object({
+  url: Type.String({
+    pattern: '^https?://[^/?#\\s]+$',
+    errorMessage: 'expected an http:// or https:// origin like http://127.0.0.1:9001 (no path)',
+    description: 'Origin of the target: `http://` or `https://`, host and optional port, no path.',
+  }),
+  weight: Defaulted(Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 1,
+    description: 'Relative share of traffic for the `weighted` balancer.',
+  })),
+}, { additionalProperties: false, description: 'One server of the upstream.' })
+
+export const TimeoutsSchema = Type.Object({
+  connect: Defaulted(Duration({ default: '5s', description: 'Budget for opening a connection to a target.' })),
+  response: Defaulted(Duration({
+    default: '30s',
+    description: 'From request sent to response headers received; past it the client gets 504.',
+  })),
+  idle: Defaulted(Duration({
+    default: '60s',
+    description: 'No body bytes in either direction for this long cuts the exchange.',
+  })),
+}, { additionalProperties: false, default: {}, description: 'Upstream timeouts.' })
+
+export const PoolSchema = Type.Object({
+  connections: Defaulted(Type.Integer({ minimum: 1, default: 128, description: 'Maximum sockets per target.' })),
+  keepAliveTimeout: Defaulted(Duration({ default: '4s', description: 'Idle upstream sockets are closed after this.' })),
+}, { additionalProperties: false, default: {}, description: 'Connection pool per target.' })
+
+export const AffinitySchema = Type.Object({
+  cookie: Type.String({ minLength: 1, description: 'Name of the cookie that pins a client to a target.' }),
+  ttl: Defaulted(Duration({ default: '1h', description: 'Lifetime of the affinity cookie.' })),
+}, { additionalProperties: false, description: 'Cookie affinity; works with any balancer.' })
+
+export const UpstreamSchema = Type.Object({
+  balancer: Defaulted(Type.Union(BALANCERS.map((b) => Type.Literal(b)), {
+    default: 'round-robin',
+    description: 'How a target is picked for each request.',
+  })),
+  hashOn: Type.Optional(Type.String({
+    pattern: '^(header:[!#$%&\'*+.^_`|~0-9A-Za-z-]+|cookie:[^\\s;=,]+|ip)$',
+    errorMessage: 'expected header:NAME, cookie:NAME or ip',
+    description: 'Hash key of the `consistent-hash` balancer (required there, refused elsewhere): ' +
+      '`header:NAME`, `cookie:NAME` or `ip`.',
+  })),
+  affinity: Type.Optional(AffinitySchema),
+  targets: Type.Array(TargetSchema, { minItems: 1, description: 'Servers behind this upstream.' }),
+  timeouts: Defaulted(TimeoutsSchema),
+  pool: Defaulted(PoolSchema),
+}, { additionalProperties: false, description: 'A named group of targets.' })
+
+export const UpstreamsSchema = Type.Record(Name(), UpstreamSchema, {
+  additionalProperties: false,
+  description: `Upstreams by name (names match \`${NAME_PATTERN}\`).`,
+})
+
+export type Balancer = typeof BALANCERS[number]
+export type TargetConfig = Static<typeof TargetSchema>
+export type UpstreamConfig = Static<typeof UpstreamSchema>
