@@ -2,6 +2,8 @@
 // A take never waits: it answers now, and when it says no it says when the next token is due, so
 // a waiting caller arms exactly one timer instead of polling.
 
+import type { Emitter } from '../events.js'
+
 /** A token bucket (GCRA-equivalent): `rate` tokens per `periodMs`, holding at most `burst`. */
 export interface BucketRule {
   rate: number
@@ -9,16 +11,40 @@ export interface BucketRule {
   burst: number
 }
 
+/**
+ * `retryAfterMs` and `resetMs` are whole milliseconds rounded up, so a timer armed for
+ * `retryAfterMs` never wakes before the token is there.
+ *
+ * `retryAfterMs` is `Infinity` when `cost > burst`: such a take can never succeed, whatever the
+ * wait. Callers must not turn it into a Retry-After header or a timer (the rate limiter rejects
+ * it with `InvalidOptionsError`).
+ *
+ * `degraded` is set when the store failed and the answer is its `onStoreError` fallback.
+ */
 export type Decision =
-  | { ok: true, remaining: number, resetMs: number }
-  | { ok: false, retryAfterMs: number, remaining: 0, resetMs: number }
+  | { ok: true, remaining: number, resetMs: number, degraded?: boolean }
+  | { ok: false, retryAfterMs: number, remaining: 0, resetMs: number, degraded?: boolean }
+
+/** A store operation failed; the store answered with its fallback instead. */
+export interface StoreErrorEvent {
+  type: 'storeError'
+  /** The store's name (the `store` label of `sluice_store_errors_total`). */
+  store: string
+  op: 'take' | 'refund' | 'pause'
+  error: unknown
+  fallback: 'allow' | 'deny'
+}
+
+export type StoreEvent = StoreErrorEvent
 
 export interface LimiterStore {
   /** Takes `cost` tokens from `key`'s bucket, or says how long until `cost` tokens are there. */
   take (key: string, cost: number, rule: BucketRule): Decision | Promise<Decision>
   /** Gives back tokens a cancelled request reserved (never above `burst`). */
   refund (key: string, cost: number, rule: BucketRule): void | Promise<void>
-  /** Empties `key`'s bucket until `untilMs` from now: a supplier announced its window is spent. */
+  /** Empties `key`'s bucket for `forMs` from now: a supplier announced its window is spent. */
   pause (key: string, forMs: number, rule: BucketRule): void | Promise<void>
   close (): Promise<void>
+  /** Degraded-mode announcements (stores that cannot fail, like the memory store, may omit it). */
+  readonly events?: Emitter<StoreEvent>
 }

@@ -1,0 +1,73 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ManualClock } from '../manual-clock.js'
+import { InvalidOptionsError } from '../../errors.js'
+import type { BucketRule } from './limiter.js'
+import { createMemoryStore } from './memory-store.js'
+
+const rule: BucketRule = { rate: 10, periodMs: 1000, burst: 10 }
+
+test('answers like the token bucket, per key', () => {
+  const clock = new ManualClock()
+  const store = createMemoryStore({ clock })
+  for (let i = 0; i < 10; i++) assert.equal(store.take('a', 1, rule).ok, true)
+  assert.deepEqual(store.take('a', 1, rule), { ok: false, retryAfterMs: 100, remaining: 0, resetMs: 1000 })
+  assert.equal(store.take('b', 1, rule).ok, true, 'another key has its own bucket')
+  clock.advance(100)
+  assert.equal(store.take('a', 1, rule).ok, true)
+})
+
+test('a flood of a million distinct keys never holds more than maxKeys', () => {
+  const clock = new ManualClock()
+  const store = createMemoryStore({ clock, maxKeys: 1000 })
+  let peak = 0
+  for (let i = 0; i < 1_000_000; i++) {
+    store.take(`k${i}`, 1, rule)
+    if (store.size > peak) peak = store.size
+  }
+  assert.equal(peak, 1000)
+})
+
+test('eviction drops the least recently written key first', () => {
+  const clock = new ManualClock()
+  const store = createMemoryStore({ clock, maxKeys: 2 })
+  for (let i = 0; i < 10; i++) store.take('a', 1, rule)
+  store.take('b', 1, rule)
+  store.take('a', 0, rule) // touch: a becomes the newest
+  store.take('c', 1, rule)
+  assert.equal(store.size, 2)
+  assert.equal(store.take('a', 1, rule).ok, false, 'a was kept, still empty')
+  assert.equal(store.take('b', 1, rule).remaining, 9, 'b was evicted and starts full')
+})
+
+test('idle keys expire once their bucket is full again, without timers', () => {
+  const clock = new ManualClock()
+  const store = createMemoryStore({ clock })
+  for (let i = 0; i < 50; i++) store.take(`idle${i}`, 1, rule)
+  assert.equal(store.size, 50)
+  assert.equal(clock.pending, 0)
+  clock.advance(100)
+  for (let i = 0; i < 30; i++) store.take('hot', 1, rule)
+  assert.equal(store.size, 1 + 50 - 10 * 2, 'each of the 10 allowed writes swept the two oldest expired keys')
+  clock.advance(1000)
+  for (let i = 0; i < 40; i++) store.take(`w${i}`, 0, rule)
+  assert.equal(store.size, 0, 'every bucket is full, none is kept')
+})
+
+test('refund and pause act on the stored bucket', () => {
+  const clock = new ManualClock()
+  const store = createMemoryStore({ clock })
+  for (let i = 0; i < 10; i++) store.take('a', 1, rule)
+  store.refund('a', 2, rule)
+  assert.equal(store.take('a', 2, rule).ok, true)
+  store.refund('never-seen', 5, rule)
+  assert.equal(store.size, 1, 'refunding an unknown key stores nothing')
+  store.pause('p', 3000, rule)
+  assert.deepEqual(store.take('p', 1, rule), { ok: false, retryAfterMs: 3000, remaining: 0, resetMs: 3900 })
+  clock.advance(3000)
+  assert.equal(store.take('p', 1, rule).ok, true)
+})
+
+test('maxKeys must be a positive integer', () => {
+  assert.throws(() => createMemoryStore({ maxKeys: 0 }), InvalidOptionsError)
+})
