@@ -1,0 +1,42 @@
+// Retry-After (RFC 9110 §10.2.3) is either delay-seconds or an HTTP-date. Both the retry policy and
+// the breaker honour it, from a response header or from an error that carries `retryAfterMs`.
+
+export type HeaderValue = string | string[] | undefined
+
+/** The minimal shape of an HTTP response as policies see it: lowercase header names. */
+export interface ResponseLike {
+  status: number
+  headers: Record<string, HeaderValue>
+}
+
+export function looksLikeResponse (r: unknown): r is ResponseLike {
+  if (typeof r !== 'object' || r === null) return false
+  const { status, headers } = r as { status?: unknown, headers?: unknown }
+  return typeof status === 'number' && typeof headers === 'object' && headers !== null
+}
+
+const SECONDS = /^\s*(-?\d+)\s*$/
+
+/** Milliseconds to wait, or undefined when absent or malformed. Past dates and negative numbers → 0. */
+export function parseRetryAfter (value: HeaderValue, nowWallMs: number): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value
+  if (v === undefined || v.trim() === '') return undefined
+  const secs = SECONDS.exec(v)
+  if (secs) return Math.max(0, Number(secs[1]) * 1000)
+  // Only an IMF-fixdate-like string is a date; Date.parse alone would accept "5" or "1.5".
+  if (!/[a-z]/i.test(v)) return undefined
+  const at = Date.parse(v)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowWallMs)
+}
+
+/** The Retry-After of a response-like result, in ms; undefined for anything else. */
+export function retryAfterFromResponse (r: unknown, nowWallMs: number = Date.now()): number | undefined {
+  return looksLikeResponse(r) ? parseRetryAfter(r.headers['retry-after'], nowWallMs) : undefined
+}
+
+/** `retryAfterMs` carried by an error (RateLimitedError, UpstreamStatusError, CircuitOpenError…). */
+export function retryAfterFromError (err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined
+  const ms = (err as { retryAfterMs?: unknown }).retryAfterMs
+  return typeof ms === 'number' && Number.isFinite(ms) ? Math.max(0, ms) : undefined
+}

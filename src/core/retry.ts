@@ -1,0 +1,157 @@
+import type { Clock, Random } from './clock.js'
+import { systemClock } from './clock.js'
+import type { Policy, PolicyContext, CallMeta } from './policy.js'
+import { Emitter } from './events.js'
+import { backoffDelay } from './backoff.js'
+import { looksLikeResponse, retryAfterFromError, retryAfterFromResponse } from './retry-after.js'
+import type { RetryBudget, RetryBudgetOptions } from './retry-budget.js'
+import { createRetryBudget, DEFAULT_RETRY_BUDGET, isRetryBudget } from './retry-budget.js'
+import { AbortedError, InvalidOptionsError, SluiceError, UpstreamStatusError } from '../errors.js'
+
+export interface RetryOptions {
+  /** Total attempts including the first (1 = never retry). */
+  attempts: number
+  /** Backoff: upper bound of the first retry's jittered delay, in ms. */
+  baseDelayMs: number
+  /** Backoff: upper bound of any jittered delay, in ms. */
+  maxDelayMs: number
+  /** Cap for a Retry-After honoured from a response or an error, in ms [4 × maxDelayMs]. */
+  maxRetryAfterMs?: number
+  /** Response statuses worth another attempt [429, 502, 503, 504]. */
+  retryOnStatus?: number[]
+  /** Replay POST/PATCH/… even without `meta.idempotent` [false]. */
+  retryNonIdempotent?: boolean
+  /** Retry budget: its options, a shared budget, or false for none [ratio 0.2, 3/s, 10s]. */
+  budget?: RetryBudgetOptions | RetryBudget | false
+  /** Called on a result dropped for a retry, so its body can be drained and its socket reused. */
+  discard?: (result: unknown) => void
+}
+
+export interface RetryEvent {
+  /** Number of the attempt about to run after the delay (2 for the first retry). */
+  attempt: number
+  delayMs: number
+  /** What failed: `status 503`, an error code such as `ECONNRESET` or `SLC_BAD_GATEWAY`. */
+  reason: string
+}
+
+export interface GiveUpEvent {
+  /** Attempts made. */
+  attempts: number
+  /** Why a retryable failure was not retried: `attempts`, `budget`, `deadline` or `non-idempotent`. */
+  reason: string
+}
+
+export interface RetryPolicy extends Policy {
+  readonly onRetry: Emitter<RetryEvent>
+  readonly onGiveUp: Emitter<GiveUpEvent>
+  readonly budget: RetryBudget | undefined
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT',
+  'SLC_BAD_GATEWAY', 'SLC_UPSTREAM_TIMEOUT',
+])
+
+export function isReplayable (meta: CallMeta, retryNonIdempotent = false): boolean {
+  return retryNonIdempotent || meta.idempotent === true || meta.method === undefined ||
+    IDEMPOTENT.has(meta.method.toUpperCase())
+}
+
+/**
+ * Why `err` deserves another attempt, or undefined when it does not. Gate rejections, open circuits
+ * and aborts are never listed: retrying them only adds load where load is the problem. undici wraps
+ * socket errors (`fetch failed` → cause), so the cause chain is searched a few levels deep.
+ */
+export function retryableErrorReason (err: unknown, retryOnStatus: ReadonlySet<number>): string | undefined {
+  if (SluiceError.is(err) && err.code === UpstreamStatusError.code) {
+    const s = (err as UpstreamStatusError).upstreamStatus
+    return retryOnStatus.has(s) ? `status ${s}` : undefined
+  }
+  let e: unknown = err
+  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code
+    if (SluiceError.is(e)) return undefined
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+type Outcome<T> = { ok: true, value: T } | { ok: false, error: unknown }
+
+export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, random?: Random } = {}): RetryPolicy {
+  const clock = deps.clock ?? systemClock
+  const random = deps.random ?? Math.random
+  const { attempts, baseDelayMs, maxDelayMs, discard } = opts
+  if (!Number.isInteger(attempts) || attempts < 1) throw new InvalidOptionsError(`retry.attempts must be an integer >= 1 (got ${attempts})`)
+  if (!(baseDelayMs >= 0) || !(maxDelayMs >= 0)) throw new InvalidOptionsError('retry delays must be >= 0')
+  const backoff = { baseMs: baseDelayMs, maxMs: maxDelayMs }
+  const maxRetryAfterMs = opts.maxRetryAfterMs ?? maxDelayMs * 4
+  const statuses: ReadonlySet<number> = new Set(opts.retryOnStatus ?? [429, 502, 503, 504])
+  const retryNonIdempotent = opts.retryNonIdempotent ?? false
+  const budget = opts.budget === false
+    ? undefined
+    : isRetryBudget(opts.budget) ? opts.budget : createRetryBudget(opts.budget ?? DEFAULT_RETRY_BUDGET, clock)
+  const onRetry = new Emitter<RetryEvent>()
+  const onGiveUp = new Emitter<GiveUpEvent>()
+
+  const settle = <T>(o: Outcome<T>): T => { if (o.ok) return o.value; throw o.error }
+
+  async function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+    budget?.recordRequest()
+    const replayable = isReplayable(pc.meta, retryNonIdempotent)
+    for (let attempt = 1; ; attempt++) {
+      let o: Outcome<T>
+      try {
+        o = { ok: true, value: await fn({ ...pc, attempt }) }
+      } catch (error) {
+        o = { ok: false, error }
+      }
+      if (pc.signal.aborted) return settle(o)
+      const reason = o.ok
+        ? (looksLikeResponse(o.value) && statuses.has(o.value.status) ? `status ${o.value.status}` : undefined)
+        : retryableErrorReason(o.error, statuses)
+      if (reason === undefined) return settle(o)
+
+      const giveUp = (why: string): T => { onGiveUp.emit({ attempts: attempt, reason: why }); return settle(o) }
+      if (attempt >= attempts) return giveUp('attempts')
+      if (!replayable) return giveUp('non-idempotent')
+      const hinted = o.ok ? retryAfterFromResponse(o.value, clock.wallNow()) : retryAfterFromError(o.error)
+      const delayMs = hinted !== undefined ? Math.min(hinted, maxRetryAfterMs) : backoffDelay(attempt, backoff, random)
+      const deadline = pc.meta.deadline
+      if (typeof deadline === 'number' && clock.now() + delayMs > deadline) return giveUp('deadline')
+      if (budget !== undefined && !budget.tryRetry()) return giveUp('budget')
+
+      if (o.ok && discard !== undefined) {
+        try { discard(o.value) } catch { /* a failed drain only costs a socket */ }
+      }
+      onRetry.emit({ attempt: attempt + 1, delayMs, reason })
+      await sleep(delayMs, pc.signal, clock)
+    }
+  }
+
+  return { execute, onRetry, onGiveUp, budget }
+}
+
+/** Waits `ms` on the clock; rejects with AbortedError (and cancels the timer) when `signal` aborts. */
+export function sleep (ms: number, signal: AbortSignal, clock: Clock): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new AbortedError(undefined, { cause: signal.reason }))
+      return
+    }
+    const onAbort = (): void => {
+      timer.cancel()
+      reject(new AbortedError(undefined, { cause: signal.reason }))
+    }
+    const timer = clock.setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
