@@ -1,0 +1,21 @@
+import { isEligible } from './balancer.js'
+import type { Balancer, BalancerTarget, PickContext } from './balancer.js'
+
+/** Cycles through targets in order, ignoring weights; skipped targets do not lose their turn later. */
+export function createRoundRobin<T extends BalancerTarget> (targets: readonly T[]): Balancer<T> {
+  let next = 0
+  return {
+    pick (_ctx: PickContext, exclude?: ReadonlySet<T>): T | undefined {
+      const n = targets.length
+      for (let i = 0; i < n; i++) {
+        const idx = (next + i) % n
+        const t = targets[idx] as T
+        if (isEligible(t, exclude)) {
+          next = (idx + 1) % n
+          return t
+        }
+      }
+      return undefined
+    },
+  }
+}
