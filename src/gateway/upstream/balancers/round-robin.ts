@@ -1,7 +1,7 @@
 import { isEligible } from './balancer.js'
 import type { Balancer, BalancerTarget, PickContext } from './balancer.js'
 
-/** Cycles through targets in list order, ignoring weights (`weighted` honours them); ineligible ones are passed over. */
+/** Cycles through targets in list order, ignoring weights (`weighted` honours them). */
 export function createRoundRobin<T extends BalancerTarget> (targets: readonly T[]): Balancer<T> {
   let next = 0
   return {
