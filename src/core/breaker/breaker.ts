@@ -1,0 +1,180 @@
+import type { Clock } from '../clock.js'
+import { systemClock } from '../clock.js'
+import type { Policy, PolicyContext } from '../policy.js'
+import { Emitter } from '../events.js'
+import { looksLikeResponse, retryAfterFromError, retryAfterFromResponse } from '../retry-after.js'
+import { CircuitOpenError, InvalidOptionsError, SluiceError } from '../../errors.js'
+import type { BreakerStrategy } from './strategy.js'
+import { consecutiveStrategy } from './consecutive.js'
+import { ratioStrategy } from './ratio.js'
+
+export type BreakerState = 'closed' | 'open' | 'half-open'
+
+export interface BreakerOptions {
+  name: string
+  /** Trip after this many failures in a row. The default when no trip rule is given is 5. */
+  consecutiveFailures?: number
+  /** Trip when failures / calls >= this over `windowMs` with at least `minimumRequests` calls. */
+  failureRatio?: number
+  /** [10] */
+  minimumRequests?: number
+  /** [10000] */
+  windowMs?: number
+  openForMs: number
+  /** Probes let through concurrently when half-open; all of them must succeed to close [1]. */
+  halfOpenRequests?: number
+  /** Stay open for max(openForMs, the failure's Retry-After), at most 10 × openForMs [true]. */
+  useRetryAfter?: boolean
+  /** Results with these statuses count as failures [500, 502, 503, 504, 429]. */
+  failureStatuses?: number[]
+}
+
+export interface BreakerStateChange { from: BreakerState, to: BreakerState, name: string }
+
+export interface CircuitBreaker extends Policy {
+  readonly name: string
+  readonly state: BreakerState
+  readonly onStateChange: Emitter<BreakerStateChange>
+  readonly onReject: Emitter<{ name: string }>
+  /** A sync probe for callers that must know before queueing: throws CircuitOpenError when open. */
+  check (): void
+}
+
+/**
+ * Errors that say nothing about the upstream's health: our own gates turning load away, and callers
+ * giving up. Counting them would let a traffic spike, or impatient clients, trip the breaker.
+ */
+const NEUTRAL_CODES = new Set([
+  'SLC_QUEUE_FULL', 'SLC_QUEUE_TIMEOUT', 'SLC_UPSTREAM_SATURATED', 'SLC_RATE_LIMITED',
+  'SLC_ABORTED', 'SLC_SHUTTING_DOWN', 'SLC_CIRCUIT_OPEN',
+])
+
+type Outcome = 'success' | 'failure' | 'neutral'
+
+/**
+ * Each admitted call carries the generation it was admitted in. Every state change starts a new
+ * generation, so a slow call admitted while closed cannot reopen a breaker that has since moved on,
+ * and a probe from an earlier half-open period cannot close a later one.
+ */
+interface Ticket { gen: number, probe: boolean }
+
+function strategiesFor (opts: BreakerOptions, clock: Clock): BreakerStrategy[] {
+  const out: BreakerStrategy[] = []
+  if (opts.failureRatio !== undefined) {
+    const { failureRatio, minimumRequests = 10, windowMs = 10_000 } = opts
+    if (!(failureRatio > 0 && failureRatio <= 1)) throw new InvalidOptionsError(`breaker ${opts.name}: failureRatio must be in (0, 1]`)
+    if (!(windowMs > 0) || !(minimumRequests >= 1)) throw new InvalidOptionsError(`breaker ${opts.name}: windowMs > 0 and minimumRequests >= 1`)
+    out.push(ratioStrategy({ failureRatio, minimumRequests, windowMs }, clock))
+  }
+  if (opts.consecutiveFailures !== undefined || out.length === 0) {
+    const n = opts.consecutiveFailures ?? 5
+    if (!Number.isInteger(n) || n < 1) throw new InvalidOptionsError(`breaker ${opts.name}: consecutiveFailures must be an integer >= 1`)
+    out.push(consecutiveStrategy(n))
+  }
+  return out
+}
+
+export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Clock } = {}): CircuitBreaker {
+  const clock = deps.clock ?? systemClock
+  const { name, openForMs, halfOpenRequests = 1, useRetryAfter = true } = opts
+  if (!(openForMs > 0)) throw new InvalidOptionsError(`breaker ${name}: openForMs must be > 0`)
+  if (!Number.isInteger(halfOpenRequests) || halfOpenRequests < 1) {
+    throw new InvalidOptionsError(`breaker ${name}: halfOpenRequests must be an integer >= 1`)
+  }
+  const strategies = strategiesFor(opts, clock)
+  const failureStatuses: ReadonlySet<number> = new Set(opts.failureStatuses ?? [500, 502, 503, 504, 429])
+  const onStateChange = new Emitter<BreakerStateChange>()
+  const onReject = new Emitter<{ name: string }>()
+
+  let state: BreakerState = 'closed'
+  let gen = 0
+  let openUntil = 0
+  let probesAdmitted = 0
+  let probesSucceeded = 0
+
+  function moveTo (to: BreakerState): void {
+    const from = state
+    state = to
+    gen++
+    onStateChange.emit({ from, to, name })
+  }
+
+  function current (): BreakerState {
+    if (state === 'open' && clock.now() >= openUntil) {
+      probesAdmitted = 0
+      probesSucceeded = 0
+      moveTo('half-open')
+    }
+    return state
+  }
+
+  function trip (retryAfterMs: number | undefined): void {
+    const hinted = useRetryAfter && retryAfterMs !== undefined ? Math.min(retryAfterMs, 10 * openForMs) : 0
+    openUntil = clock.now() + Math.max(openForMs, hinted)
+    moveTo('open')
+  }
+
+  function reject (): never {
+    onReject.emit({ name })
+    const retryAfterMs = state === 'open' ? Math.max(0, Math.ceil(openUntil - clock.now())) : undefined
+    throw new CircuitOpenError(name, retryAfterMs)
+  }
+
+  function admit (): Ticket {
+    const s = current()
+    if (s === 'closed') return { gen, probe: false }
+    if (s === 'half-open' && probesAdmitted < halfOpenRequests) {
+      probesAdmitted++
+      return { gen, probe: true }
+    }
+    return reject()
+  }
+
+  function record (t: Ticket, outcome: Outcome, retryAfterMs?: number): void {
+    if (t.gen !== gen) return
+    if (t.probe) {
+      if (outcome === 'neutral') probesAdmitted--
+      else if (outcome === 'failure') trip(retryAfterMs)
+      else if (++probesSucceeded >= halfOpenRequests) {
+        for (const s of strategies) s.reset()
+        moveTo('closed')
+      }
+    } else if (outcome === 'success') {
+      for (const s of strategies) s.success()
+    } else if (outcome === 'failure') {
+      let tripped = false
+      for (const s of strategies) tripped = s.failure() || tripped
+      if (tripped) trip(retryAfterMs)
+    }
+  }
+
+  async function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+    const ticket = admit()
+    let result: T
+    try {
+      result = await fn(pc)
+    } catch (err) {
+      const neutral = pc.signal.aborted || (SluiceError.is(err) && NEUTRAL_CODES.has(err.code))
+      record(ticket, neutral ? 'neutral' : 'failure', retryAfterFromError(err))
+      throw err
+    }
+    if (looksLikeResponse(result) && failureStatuses.has(result.status)) {
+      record(ticket, 'failure', retryAfterFromResponse(result, clock.wallNow()))
+    } else {
+      record(ticket, 'success')
+    }
+    return result
+  }
+
+  return {
+    name,
+    get state () { return current() },
+    onStateChange,
+    onReject,
+    execute,
+    check () {
+      const s = current()
+      if (s === 'open' || (s === 'half-open' && probesAdmitted >= halfOpenRequests)) reject()
+    },
+  }
+}
