@@ -1,0 +1,104 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createTimeoutPolicy, timeoutSignal } from './timeout.js'
+import { ManualClock } from './manual-clock.js'
+import { rootContext } from './policy.js'
+import type { PolicyContext } from './policy.js'
+import { UpstreamTimeoutError } from '../errors.js'
+
+function setup (ms = 100) {
+  const clock = new ManualClock()
+  const discarded: unknown[] = []
+  const policy = createTimeoutPolicy(ms, {
+    clock, onTimeout: () => new UpstreamTimeoutError('t', ms), discard: r => discarded.push(r),
+  })
+  let events = 0
+  policy.onTimeout.on(e => { assert.equal(e.timeoutMs, ms); events++ })
+  return { clock, policy, discarded, get events () { return events } }
+}
+
+const never = <T> (): Promise<T> => new Promise<T>(() => {})
+
+test('fires at exactly ms, not before, even when fn ignores its signal', async () => {
+  const s = setup(100)
+  let seen: PolicyContext | undefined
+  const p = s.policy.execute(pc => { seen = pc; return never<string>() }, rootContext())
+  const state = { settled: false }
+  p.catch(() => {}).finally(() => { state.settled = true })
+  await s.clock.tick(99)
+  assert.equal(state.settled, false)
+  assert.equal(seen!.signal.aborted, false)
+  await s.clock.tick(1)
+  await assert.rejects(p, UpstreamTimeoutError)
+  assert.ok(seen!.signal.aborted, 'the derived signal is aborted')
+  assert.ok(seen!.signal.reason instanceof UpstreamTimeoutError)
+  assert.equal(s.events, 1)
+})
+
+test('a success cancels the timer and keeps the context apart from the signal', async () => {
+  const s = setup(100)
+  const meta = { method: 'GET' }
+  const outer = rootContext(undefined, meta)
+  const out = await s.policy.execute(async pc => {
+    assert.notEqual(pc.signal, outer.signal)
+    assert.equal(pc.meta, meta)
+    return 'ok'
+  }, outer)
+  assert.equal(out, 'ok')
+  assert.equal(s.clock.pending, 0)
+  await s.clock.tick(200)
+  assert.equal(s.events, 0)
+})
+
+test('a failure passes through and cancels the timer', async () => {
+  const s = setup(100)
+  const err = new Error('boom')
+  await assert.rejects(s.policy.execute(async () => { throw err }, rootContext()), e => e === err)
+  assert.equal(s.clock.pending, 0)
+  await assert.rejects(s.policy.execute(() => { throw err }, rootContext()), e => e === err, 'sync throw too')
+  assert.equal(s.clock.pending, 0)
+})
+
+test('the caller aborting aborts the signal fn holds; an aborted caller gives an aborted signal', async () => {
+  const s = setup(100)
+  const ac = new AbortController()
+  let seen: AbortSignal | undefined
+  const p = s.policy.execute(pc => {
+    seen = pc.signal
+    return new Promise((_resolve, reject) => pc.signal.addEventListener('abort', () => reject(pc.signal.reason)))
+  }, rootContext(ac.signal))
+  const reason = new Error('client left')
+  ac.abort(reason)
+  await assert.rejects(p, e => e === reason)
+  assert.equal(seen!.aborted, true)
+  assert.equal(s.clock.pending, 0, 'timer cancelled')
+
+  const got = await s.policy.execute(async pc => pc.signal.aborted, rootContext(ac.signal))
+  assert.equal(got, true)
+})
+
+test('a result arriving after the timeout is discarded', async () => {
+  const s = setup(100)
+  let finish!: (v: string) => void
+  const p = s.policy.execute(() => new Promise<string>(resolve => { finish = resolve }), rootContext())
+  const rejected = assert.rejects(p, UpstreamTimeoutError)
+  await s.clock.tick(100)
+  await rejected
+  finish('late')
+  await s.clock.tick(0)
+  assert.deepEqual(s.discarded, ['late'])
+})
+
+test('timeoutSignal: Infinity arms no timer; invalid ms throws', async () => {
+  const clock = new ManualClock()
+  const parent = new AbortController()
+  const d = timeoutSignal(parent.signal, Infinity, clock)
+  assert.equal(clock.pending, 0)
+  parent.abort('x')
+  assert.equal(d.signal.reason, 'x')
+  const t = timeoutSignal(new AbortController().signal, 50, clock)
+  clock.advance(50)
+  assert.equal(t.signal.aborted, true)
+  assert.equal((t.signal.reason as DOMException).name, 'TimeoutError')
+  assert.throws(() => createTimeoutPolicy(0, { onTimeout: () => new Error('x') }), /timeout/)
+})
