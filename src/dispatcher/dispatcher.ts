@@ -1,0 +1,202 @@
+// The public face of the outbound dispatcher: one object holding a Supplier per configured name.
+
+import { setMaxListeners } from 'node:events'
+import { systemClock } from '../core/clock.js'
+import type { Clock, TimerHandle } from '../core/clock.js'
+import { parseDuration } from '../core/duration.js'
+import type { Duration } from '../core/duration.js'
+import { Emitter } from '../core/events.js'
+import { AbortedError, ShuttingDownError, SluiceError, SupplierUnknownError, UpstreamTimeoutError } from '../errors.js'
+import { cacheKey } from './cache.js'
+import { normalizeOptions } from './options.js'
+import type { DispatcherOptions } from './options.js'
+import { prepareRequest } from './request.js'
+import type { DispatchRequest } from './request.js'
+import { createResponse } from './response.js'
+import type { AttemptResult, DispatchResponse } from './response.js'
+import { openStore } from './store.js'
+import type { OwnedStore } from './store.js'
+import { createSupplier } from './supplier.js'
+import type { Supplier } from './supplier.js'
+import type { SupplierMetrics } from './stats.js'
+import { undiciTransport } from './transport.js'
+import { classifyOutcome, snapshot } from './outcome.js'
+import type { Outcome } from './outcome.js'
+
+export interface RequestEndEvent {
+  supplier: string
+  outcome: Outcome
+  /** Supplier status, or 0 when none came back. */
+  status: number
+  /** Error code when the call rejected. */
+  code?: string
+  attempts: number
+  durationMs: number
+  queuedMs: number
+  fromCache: boolean
+}
+
+export interface DispatcherEvents {
+  readonly requestEnd: Emitter<RequestEndEvent>
+  readonly retry: Emitter<{ supplier: string, attempt: number, reason: string }>
+  readonly rateLimited: Emitter<{ supplier: string }>
+  readonly breakerStateChange: Emitter<{ supplier: string, state: SupplierMetrics['breaker'] }>
+}
+
+export interface CloseOptions {
+  /** Finish queued and running work first (default true). */
+  drain?: boolean
+  /** How long a drain may take before what is left is rejected (default 30s). */
+  timeout?: Duration
+}
+
+export interface Dispatcher {
+  request (req: DispatchRequest): Promise<DispatchResponse>
+  metrics (): Record<string, SupplierMetrics>
+  readonly suppliers: readonly string[]
+  readonly events: DispatcherEvents
+  /** Store health events (Redis store only). */
+  readonly storeEvents: unknown
+  close (opts?: CloseOptions): Promise<void>
+}
+
+export function createDispatcher (options: DispatcherOptions): Dispatcher {
+  const norm = normalizeOptions(options)
+  const clock: Clock = options.clock ?? systemClock
+  const random = options.random ?? Math.random
+  const owned: OwnedStore = openStore(norm.store, clock)
+  const events: DispatcherEvents = {
+    requestEnd: new Emitter(), retry: new Emitter(), rateLimited: new Emitter(), breakerStateChange: new Emitter(),
+  }
+  const suppliers = new Map<string, Supplier>()
+  for (const [name, cfg] of norm.suppliers) {
+    const transport = options.transport ?? undiciTransport
+    const s = createSupplier(cfg, { clock, random, store: owned.store, transport })
+    s.onAttempt = (res) => {
+      if (res.status !== 429) return
+      s.stats.rateLimited++
+      events.rateLimited.emit({ supplier: name })
+    }
+    s.retry?.onRetry.on(e => {
+      s.stats.retries++
+      events.retry.emit({ supplier: name, attempt: e.attempt, reason: e.reason })
+    })
+    s.breaker?.onStateChange.on(e => events.breakerStateChange.emit({ supplier: name, state: e.to }))
+    suppliers.set(name, s)
+  }
+  const shutdown = new AbortController()
+  // Every queued call listens on this one signal; thousands of listeners are expected, not a leak.
+  setMaxListeners(0, shutdown.signal)
+  let closing: Promise<void> | undefined
+
+  interface Finished { res?: AttemptResult, err?: unknown, attempts: number, queuedMs: number, fromCache: boolean }
+
+  function finish (s: Supplier, started: number, r: Finished): void {
+    const durationMs = clock.now() - started
+    const outcome = classifyOutcome(r.res, r.err)
+    s.stats[outcome === 'success' ? 'successes' : outcome === 'failure' ? 'failures' : 'rejected']++
+    if (outcome !== 'rejected') s.stats.latency.add(durationMs)
+    if (r.fromCache) s.stats.cacheHits++
+    events.requestEnd.emit({
+      supplier: s.config.name,
+      outcome,
+      status: r.res?.status ?? 0,
+      code: SluiceError.is(r.err) ? r.err.code : undefined,
+      attempts: r.attempts,
+      durationMs,
+      queuedMs: r.queuedMs,
+      fromCache: r.fromCache,
+    })
+  }
+
+  async function call (s: Supplier, req: DispatchRequest): Promise<DispatchResponse> {
+    const started = clock.now()
+    const { send, meta, timeoutMs } = prepareRequest(req, s.config, clock)
+    let deadline: AbortController | undefined
+    let deadlineTimer: TimerHandle | undefined
+    if (timeoutMs !== undefined) {
+      const c = deadline = new AbortController()
+      deadlineTimer = clock.setTimeout(() => c.abort(new UpstreamTimeoutError(s.config.name, timeoutMs)), timeoutMs)
+    }
+    // AbortSignal.any costs a few µs; most calls carry neither a signal nor a timeout.
+    const signal = req.signal === undefined && deadline === undefined
+      ? shutdown.signal
+      : AbortSignal.any([shutdown.signal, ...(req.signal ? [req.signal] : []), ...(deadline ? [deadline.signal] : [])])
+    const runOnce = async (sig: AbortSignal): Promise<AttemptResult> => {
+      const pc = { signal: sig, attempt: 1, meta }
+      const res = await s.run(send, pc)
+      s.stats.queueWait.add(meta.queuedMs as number)
+      return res
+    }
+    let fromCache = false
+    try {
+      let res: AttemptResult
+      if (s.cache !== undefined && send.method === 'GET') {
+        const key = cacheKey(s.config.name, send.path, send.headers)
+        const hit = s.cache.get(key)
+        if (hit !== undefined) {
+          res = hit
+          fromCache = true
+        } else {
+          const { value, shared } = await s.cache.coalesce(key, signal, runOnce)
+          res = value
+          fromCache = shared
+          if (!shared) s.cache.set(key, value)
+        }
+      } else {
+        res = await runOnce(signal)
+      }
+      const attempts = fromCache ? 0 : meta.attempts as number
+      const queuedMs = fromCache ? 0 : meta.queuedMs as number
+      finish(s, started, { res, attempts, queuedMs, fromCache })
+      return createResponse(res, { attempts, queuedMs, fromCache, durationMs: clock.now() - started })
+    } catch (err) {
+      const e = shutdown.signal.aborted && (!SluiceError.is(err) || err.code === AbortedError.code)
+        ? new ShuttingDownError({ cause: err })
+        : err
+      finish(s, started, { err: e, attempts: meta.attempts as number, queuedMs: meta.queuedMs as number, fromCache })
+      throw e
+    } finally {
+      deadlineTimer?.cancel()
+    }
+  }
+
+  async function doClose (opts: CloseOptions): Promise<void> {
+    const all = [...suppliers.values()]
+    const idle = (): Promise<unknown> => Promise.all(all.map(s => s.scheduler.idle()))
+    if (opts.drain ?? true) {
+      const ms = parseDuration(opts.timeout ?? '30s', 'close timeout')
+      let timer: TimerHandle | undefined
+      const timedOut = new Promise<void>(resolve => { timer = clock.setTimeout(resolve, ms) })
+      await Promise.race([idle(), timedOut])
+      timer?.cancel()
+    }
+    shutdown.abort(new ShuttingDownError())
+    for (const s of all) s.scheduler.rejectQueued(new ShuttingDownError())
+    await idle()
+    await Promise.all(all.map(s => s.transport.close().catch(() => s.transport.destroy())))
+    await owned.close()
+  }
+
+  return {
+    request (req) {
+      if (closing !== undefined) return Promise.reject(new ShuttingDownError())
+      const s = suppliers.get(req?.supplier)
+      if (s === undefined) return Promise.reject(new SupplierUnknownError(String(req?.supplier)))
+      s.stats.requests++
+      return call(s, req)
+    },
+    metrics () {
+      const out: Record<string, SupplierMetrics> = {}
+      for (const [name, s] of suppliers) out[name] = snapshot(s)
+      return out
+    },
+    suppliers: Object.freeze([...suppliers.keys()]),
+    events,
+    storeEvents: owned.events,
+    close (opts = {}) {
+      closing ??= doClose(opts)
+      return closing
+    },
+  }
+}

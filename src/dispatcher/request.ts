@@ -1,0 +1,82 @@
+// Turns a caller's request object into what the transport sends and what the policies read.
+
+import type { Clock } from '../core/clock.js'
+import type { CallMeta } from '../core/policy.js'
+import { parsePriority } from './standin-priority.js'
+import type { PriorityInput } from './standin-priority.js'
+import { tryParseDuration } from '../core/duration.js'
+import type { Duration } from '../core/duration.js'
+import { InvalidOptionsError } from '../errors.js'
+import type { SupplierConfig } from './options.js'
+import type { TransportRequest } from './transport.js'
+
+export type QueryValue = string | number | boolean | ReadonlyArray<string | number | boolean>
+
+export interface DispatchRequest {
+  supplier: string
+  /** Default GET. */
+  method?: string
+  /** Appended to the supplier's base URL path. */
+  path: string
+  query?: Record<string, QueryValue | undefined>
+  headers?: Record<string, string>
+  /** A string or bytes are sent as is; anything else is sent as JSON. */
+  body?: unknown
+  /** `highest` … `lowest` or 1 … 5; default `normal`. */
+  priority?: PriorityInput
+  /** Whole-call deadline (queueing, attempts and backoff); a call that cannot start in time is refused at once. */
+  timeout?: Duration
+  signal?: AbortSignal
+  /** Allows retrying a non-idempotent method (an `Idempotency-Key` header implies it). */
+  idempotent?: boolean
+}
+
+export interface Prepared {
+  send: Omit<TransportRequest, 'signal'>
+  meta: CallMeta
+  timeoutMs: number | undefined
+}
+
+function queryString (query: DispatchRequest['query']): string {
+  if (query === undefined) return ''
+  const sp = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined) continue
+    if (Array.isArray(v)) for (const x of v) sp.append(k, String(x))
+    else sp.append(k, String(v))
+  }
+  const s = sp.toString()
+  return s === '' ? '' : `?${s}`
+}
+
+function encodeBody (body: unknown, headers: Record<string, string>): Buffer | string | undefined {
+  if (body === undefined || body === null) return undefined
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return body
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  if (!Object.keys(headers).some(k => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
+  return JSON.stringify(body)
+}
+
+export function prepareRequest (req: DispatchRequest, cfg: SupplierConfig, clock: Clock): Prepared {
+  if (typeof req.path !== 'string') throw new InvalidOptionsError('request.path: must be a string')
+  const method = (req.method ?? 'GET').toUpperCase()
+  const headers: Record<string, string> = { ...cfg.headers, ...req.headers }
+  const body = encodeBody(req.body, headers)
+  const path = cfg.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`) + queryString(req.query)
+  let timeoutMs: number | undefined
+  if (req.timeout !== undefined) {
+    timeoutMs = tryParseDuration(req.timeout)
+    if (timeoutMs === undefined) throw new InvalidOptionsError(`request.timeout: invalid duration ${JSON.stringify(req.timeout)}`)
+  }
+  const idempotent = req.idempotent === true ||
+    Object.keys(headers).some(k => k.toLowerCase() === 'idempotency-key')
+  const meta: CallMeta = {
+    method,
+    idempotent,
+    priority: parsePriority(req.priority ?? 'normal'),
+    deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
+    attempts: 0,
+    queuedMs: 0,
+  }
+  return { send: { method, path, headers, body }, meta, timeoutMs }
+}

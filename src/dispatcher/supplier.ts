@@ -1,0 +1,117 @@
+// One supplier: its transport (undici Pool, `connections = maxConcurrent`), its policy stack
+// wrap(retry, breaker, scheduler, timeout), its cache and its counters. Retry is outermost so a
+// retry queues for a token and a slot like any call; the breaker sits outside the gate so an open
+// circuit fails fast instead of queueing.
+
+import type { Clock, Random } from '../core/clock.js'
+import type { LimiterStore } from '../core/limiter/limiter.js'
+import { wrap } from '../core/policy.js'
+import type { Policy, PolicyContext } from '../core/policy.js'
+import { createRetryPolicy } from '../core/retry.js'
+import type { RetryPolicy } from '../core/retry.js'
+import { createCircuitBreaker } from '../core/breaker/breaker.js'
+import type { CircuitBreaker } from '../core/breaker/breaker.js'
+import { createTimeoutPolicy } from '../core/timeout.js'
+import { UpstreamTimeoutError } from '../errors.js'
+import { createResponseCache } from './cache.js'
+import type { ResponseCache } from './cache.js'
+import { pauseFromResponse } from './feedback.js'
+import type { SupplierConfig } from './options.js'
+import type { AttemptResult } from './response.js'
+import { createScheduler } from './scheduler.js'
+import type { Scheduler } from './scheduler.js'
+import { SupplierStats } from './stats.js'
+import type { Transport, SupplierTransport, TransportRequest } from './transport.js'
+
+export interface Supplier {
+  readonly config: SupplierConfig
+  readonly scheduler: Scheduler
+  readonly retry: RetryPolicy | undefined
+  readonly breaker: CircuitBreaker | undefined
+  readonly cache: ResponseCache | undefined
+  readonly transport: SupplierTransport
+  readonly stats: SupplierStats
+  /** Runs one call through the whole policy stack; `pc.meta.attempts` counts what was sent. */
+  run (req: Omit<TransportRequest, 'signal'>, pc: PolicyContext): Promise<AttemptResult>
+  /** Called for every attempt's answer (429 counting is the dispatcher's business). */
+  onAttempt?: (res: AttemptResult) => void
+}
+
+export interface SupplierDeps {
+  clock: Clock
+  random: Random
+  store: LimiterStore
+  transport: Transport
+  /** Bucket key prefix: the same supplier name in several processes shares one bucket. */
+  keyPrefix?: string
+}
+
+export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Supplier {
+  const { clock } = deps
+  const stats = new SupplierStats()
+  const transport = deps.transport(config)
+  const scheduler = createScheduler({
+    name: config.name,
+    key: `${deps.keyPrefix ?? 'dispatcher'}:${config.name}`,
+    rule: config.rule,
+    maxConcurrent: config.maxConcurrent,
+    maxQueue: config.queue.maxSize,
+    agingAfterMs: config.queue.agingAfterMs,
+  }, { clock, store: deps.store })
+  const r = config.retry
+  const retry = r === undefined
+    ? undefined
+    : createRetryPolicy({
+      attempts: r.attempts,
+      baseDelayMs: r.baseDelayMs,
+      maxDelayMs: r.maxDelayMs,
+      retryOnStatus: [...r.statuses],
+      retryNonIdempotent: r.retryNonIdempotent,
+      budget: { ratio: r.budget, minPerSecond: r.minRetriesPerSecond, windowMs: 10_000 },
+    }, { clock, random: deps.random })
+  const b = config.breaker
+  // A 429 says "slow down", not "unhealthy": feedback pauses the bucket for it, so it does not count here.
+  const breaker = b === undefined
+    ? undefined
+    : createCircuitBreaker({
+      name: config.name,
+      failureRatio: b.failureRatio,
+      minimumRequests: b.minimumRequests,
+      windowMs: b.windowMs,
+      openForMs: b.openForMs,
+      consecutiveFailures: b.consecutiveFailures,
+      halfOpenRequests: b.halfOpenRequests,
+      failureStatuses: [500, 502, 503, 504],
+    }, { clock })
+  const timeout = createTimeoutPolicy(config.requestTimeoutMs || Infinity, {
+    clock,
+    onTimeout: () => new UpstreamTimeoutError(config.origin, config.requestTimeoutMs),
+  })
+  const policies: Policy[] = []
+  if (retry !== undefined) policies.push(retry)
+  if (breaker !== undefined) policies.push(breaker)
+  policies.push(scheduler, timeout)
+  const policy = wrap(...policies)
+  const cache = config.cache === undefined ? undefined : createResponseCache(config.cache, { clock })
+
+  const supplier: Supplier = {
+    config,
+    scheduler,
+    retry,
+    breaker,
+    cache,
+    transport,
+    stats,
+    run (req, pc) {
+      return policy.execute(async (apc) => {
+        apc.meta.attempts = (apc.meta.attempts as number | undefined ?? 0) + 1
+        const res = await transport.request({ ...req, signal: apc.signal })
+        supplier.onAttempt?.(res)
+        const pauseMs = pauseFromResponse(res.status, res.headers, clock.wallNow(), config.feedback)
+        if (pauseMs !== undefined) await scheduler.pause(pauseMs).catch(() => {})
+        return res
+      }, pc)
+    },
+  }
+  return supplier
+}
