@@ -1,0 +1,44 @@
+import { parseArgs, type FlagSpec } from '../args.js'
+import { HELP_FLAG, type Command } from '../command.js'
+import { commandHelp } from '../help.js'
+import { UsageError } from '../../errors.js'
+import { shutdownSignal } from '../signals.js'
+
+const PORT_FLAGS: FlagSpec[] = [
+  { name: 'port', short: 'p', type: 'string', valueName: 'PORT', description: 'Gateway port (default 8080, or a free one)' },
+  { name: 'admin-port', type: 'string', valueName: 'PORT', description: 'Admin port (default 9901, or a free one)' },
+]
+
+function port (value: string | boolean | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${flag} must be a port number (0-65535), got "${String(value)}"`)
+  return n
+}
+
+export const demo: Command = {
+  name: 'demo',
+  summary: 'Start two example services and a gateway in front of them; prints URLs and curl commands',
+  usage: 'demo [--port PORT] [--admin-port PORT]',
+  flags: [...PORT_FLAGS, HELP_FLAG],
+  async run (argv) {
+    const { flags } = parseArgs(argv, this.flags)
+    if (flags.help) {
+      process.stdout.write(commandHelp(this))
+      return 0
+    }
+    const gatewayPort = port(flags.port, 'port')
+    const adminPort = port(flags['admin-port'], 'admin-port')
+    const { startDemo, demoBanner } = await import('../../demo/demo.js')
+    const signal = shutdownSignal()
+    const running = await startDemo({
+      ...(gatewayPort !== undefined ? { port: gatewayPort } : {}),
+      ...(adminPort !== undefined ? { adminPort } : {}),
+    })
+    process.stdout.write(demoBanner(running))
+    await signal
+    process.stdout.write('\nStopping the demo...\n')
+    await running.stop()
+    return 0
+  },
+}

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path'
+import { availableParallelism } from 'node:os'
+import { parseArgs } from '../args.js'
+import { CONFIG_FLAG, HELP_FLAG, type Command } from '../command.js'
+import { commandHelp } from '../help.js'
+import { UsageError } from '../../errors.js'
+import { shutdownSignal } from '../signals.js'
+import type { GatewayConfig } from '../../config/schema/index.js'
+
+export const start: Command = {
+  name: 'start',
+  summary: 'Run the gateway (and its admin listener) from a config file until SIGTERM/SIGINT',
+  usage: 'start -c FILE',
+  flags: [CONFIG_FLAG, HELP_FLAG],
+  async run (argv) {
+    const { flags } = parseArgs(argv, this.flags)
+    if (flags.help) {
+      process.stdout.write(commandHelp(this))
+      return 0
+    }
+    const file = flags.config ?? process.env.SLUICE_CONFIG
+    if (typeof file !== 'string' || file === '') {
+      throw new UsageError('start needs a config file: -c FILE or SLUICE_CONFIG=FILE')
+    }
+    const configPath = resolve(file)
+    const { loadConfigFile } = await import('../../config/load.js')
+    const config = await loadConfigFile(configPath)
+    const workers = config.server.workers === 'auto' ? availableParallelism() : config.server.workers
+    if (workers > 1) {
+      const { runClustered } = await import('../../gateway/cluster.js')
+      return runClustered(configPath, workers, () => serveUntilSignal(configPath))
+    }
+    return serveUntilSignal(configPath, config)
+  },
+}
+
+async function serveUntilSignal (configPath: string, config?: GatewayConfig): Promise<number> {
+  const { serve } = await import('../serve.js')
+  const signal = shutdownSignal()
+  const running = await serve({ configPath, ...(config ? { config } : {}) })
+  running.logger.info({ signal: await signal }, 'draining')
+  await running.stop()
+  return 0
+}

@@ -1,0 +1,27 @@
+import { resolve } from 'node:path'
+import { parseArgs } from '../args.js'
+import { CONFIG_FLAG, HELP_FLAG, type Command } from '../command.js'
+import { commandHelp } from '../help.js'
+import { UsageError } from '../../errors.js'
+
+export const validate: Command = {
+  name: 'validate',
+  summary: 'Check a config file: prints "ok" (exit 0) or every error with file:line:col (exit 1)',
+  usage: 'validate -c FILE',
+  flags: [CONFIG_FLAG, HELP_FLAG],
+  async run (argv) {
+    const { flags } = parseArgs(argv, this.flags)
+    if (flags.help) {
+      process.stdout.write(commandHelp(this))
+      return 0
+    }
+    const file = flags.config ?? process.env.SLUICE_CONFIG
+    if (typeof file !== 'string') throw new UsageError('validate needs a config file: -c FILE')
+    const { validateCommand } = await import('../../config/validate-command.js')
+    const { ok, output } = await validateCommand(resolve(file))
+    const text = output.endsWith('\n') ? output : `${output}\n`
+    if (ok) process.stdout.write(text)
+    else process.stderr.write(text)
+    return ok ? 0 : 1
+  },
+}

@@ -1,0 +1,25 @@
+import { formatFlags } from './args.js'
+import type { Command } from './command.js'
+
+export function commandHelp (cmd: Command): string {
+  return `Usage: sluice ${cmd.usage}\n\n${cmd.summary}\n\nOptions:\n${formatFlags(cmd.flags)}\n`
+}
+
+export function mainHelp (commands: readonly Command[], version: string): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2
+  const list = commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')
+  return `sluice ${version}: API gateway and outbound HTTP dispatcher
+
+Usage: sluice <command> [options]
+
+Commands:
+${list}
+
+Options:
+  -h, --help     Show help (also: sluice <command> --help)
+  -v, --version  Print the version
+
+Environment:
+  SLUICE_CONFIG  Config file for \`sluice start\` when -c is not given
+`
+}

@@ -1,0 +1,72 @@
+// Starts one gateway process: the data-plane listener, the admin listener and config watching.
+// Shared by `sluice start` (per worker) and `sluice demo`.
+
+import type { Logger } from 'pino'
+import { createGateway, type Gateway } from '../gateway/gateway.js'
+import { createAdminServer, type AdminServer } from '../admin/server.js'
+import type { GatewayConfig } from '../config/schema/index.js'
+
+export interface Serving {
+  readonly gateway: Gateway
+  readonly admin: AdminServer
+  readonly gatewayUrl: string
+  readonly adminUrl: string
+  readonly logger: Logger
+  /** Stops watching, drains the gateway (server.drainTimeout) and closes the admin listener. */
+  stop (): Promise<void>
+}
+
+export interface ServeOptions {
+  readonly configPath: string
+  /** Already loaded (saves a second parse); otherwise the gateway loads `configPath`. */
+  readonly config?: GatewayConfig
+  /** File watch + SIGHUP reloads (default true). */
+  readonly watch?: boolean
+}
+
+const urlOf = (a: { host: string, port: number }): string =>
+  `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`
+
+export async function serve (options: ServeOptions): Promise<Serving> {
+  const gateway = await createGateway({
+    configPath: options.configPath,
+    ...(options.config ? { config: options.config } : {}),
+  })
+  const { admin: adminConfig } = gateway.config
+  const admin = createAdminServer(
+    { host: adminConfig.host, port: adminConfig.port, token: adminConfig.token },
+    { target: gateway, logger: gateway.logger }
+  )
+  let gatewayAddr: { host: string, port: number }
+  let adminAddr: { host: string, port: number }
+  try {
+    gatewayAddr = await gateway.listen()
+    adminAddr = await admin.listen()
+  } catch (err) {
+    await Promise.allSettled([gateway.close(), admin.close()])
+    throw err
+  }
+  const unwatch = options.watch === false ? undefined : gateway.watch()
+  const gatewayUrl = urlOf(gatewayAddr)
+  const adminUrl = urlOf(adminAddr)
+  gateway.logger.info({ url: gatewayUrl, admin: adminUrl, pid: process.pid }, `sluice listening on ${gatewayUrl} (admin ${adminUrl})`)
+
+  let stopping: Promise<void> | undefined
+  return {
+    gateway,
+    admin,
+    gatewayUrl,
+    adminUrl,
+    logger: gateway.logger,
+    stop () {
+      stopping ??= (async () => {
+        unwatch?.()
+        // The admin listener stays up during the drain so /healthz can report 503 to the balancer.
+        await gateway.close()
+        await admin.close()
+        gateway.logger.info('sluice stopped')
+      })()
+      return stopping
+    },
+  }
+}

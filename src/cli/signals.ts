@@ -1,0 +1,16 @@
+// Shutdown on SIGTERM/SIGINT: the first signal starts a graceful drain; a second one means the
+// operator does not want to wait, so we exit at once (130, as shells report an interrupt).
+
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const
+
+/** Resolves with the signal's name on the first SIGTERM or SIGINT. */
+export function shutdownSignal (): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const first = (sig: NodeJS.Signals): void => {
+      for (const s of SIGNALS) process.off(s, first)
+      for (const s of SIGNALS) process.once(s, () => process.exit(130))
+      resolve(sig)
+    }
+    for (const s of SIGNALS) process.on(s, first)
+  })
+}
