@@ -1,0 +1,81 @@
+// Cross-references the gateway schema cannot express. Runs on a schema-valid, defaulted config.
+import type { GatewayConfig, RouteConfig } from './schema/index.js'
+import { parseCidr } from './cidr.js'
+import { didYouMean } from './hint.js'
+import type { Report } from './load-yaml.js'
+import type { ConfigPath } from './locate.js'
+
+const PATH_KEYS = ['path', 'pathExact', 'pathRegex'] as const
+
+/** Why `source` does not compile as a JavaScript regex, or undefined when it does. */
+export function regexProblem (source: string): string | undefined {
+  try {
+    RegExp(source)
+    return undefined
+  } catch (err) {
+    // V8 says "Invalid regular expression: /(/: Unterminated group"; the pattern is already shown.
+    return (err as Error).message.split(': ').pop()
+  }
+}
+
+/** `"/.../"` header and query matchers are regexes; anything else is an exact value. */
+export function matcherRegex (value: string): string | undefined {
+  return value.length >= 2 && value.startsWith('/') && value.endsWith('/') ? value.slice(1, -1) : undefined
+}
+
+function checkRegex (source: string, path: ConfigPath, report: Report): void {
+  const problem = regexProblem(source)
+  if (problem !== undefined) report(path, `invalid regular expression ${JSON.stringify(source)} (${problem})`)
+}
+
+function checkMatch (route: RouteConfig, at: ConfigPath, report: Report): void {
+  const { match } = route
+  const set = PATH_KEYS.filter((k) => match[k] !== undefined)
+  if (set.length > 1) {
+    report([...at, 'match'], `set only one of path, pathExact, pathRegex (found ${set.join(' and ')})`)
+  }
+  if (match.pathRegex !== undefined) checkRegex(match.pathRegex, [...at, 'match', 'pathRegex'], report)
+  for (const kind of ['headers', 'query'] as const) {
+    for (const [name, value] of Object.entries(match[kind] ?? {})) {
+      const source = matcherRegex(value)
+      if (source !== undefined) checkRegex(source, [...at, 'match', kind, name], report)
+    }
+  }
+}
+
+function checkRoutes (config: GatewayConfig, report: Report): void {
+  const upstreams = Object.keys(config.upstreams)
+  const firstByName = new Map<string, number>()
+  config.routes.forEach((route, i) => {
+    const at = ['routes', i]
+    const first = firstByName.get(route.name)
+    if (first === undefined) firstByName.set(route.name, i)
+    else report([...at, 'name'], `duplicate route name "${route.name}" (first used by routes[${first}])`)
+    if (!Object.hasOwn(config.upstreams, route.upstream)) {
+      report([...at, 'upstream'], `unknown upstream "${route.upstream}"${didYouMean(route.upstream, upstreams)}`)
+    }
+    checkMatch(route, at, report)
+    if (route.rewrite) checkRegex(route.rewrite.pattern, [...at, 'rewrite', 'pattern'], report)
+  })
+}
+
+function checkUpstreams (config: GatewayConfig, report: Report): void {
+  for (const [name, upstream] of Object.entries(config.upstreams)) {
+    const hashing = upstream.balancer === 'consistent-hash'
+    if (hashing && upstream.hashOn === undefined) {
+      report(['upstreams', name], 'missing hashOn (header:NAME, cookie:NAME or ip), required by balancer consistent-hash')
+    } else if (!hashing && upstream.hashOn !== undefined) {
+      report(['upstreams', name, 'hashOn'], `hashOn only applies to balancer consistent-hash, not ${upstream.balancer}`)
+    }
+  }
+}
+
+export function checkGatewayConfig (config: GatewayConfig, report: Report): void {
+  config.server.trustedProxies.forEach((cidr, i) => {
+    if (parseCidr(cidr) === undefined) {
+      report(['server', 'trustedProxies', i], `invalid CIDR ${JSON.stringify(cidr)} (expected an IPv4 or IPv6 address with an optional /prefix)`)
+    }
+  })
+  checkUpstreams(config, report)
+  checkRoutes(config, report)
+}

@@ -1,0 +1,73 @@
+// The generic loader, for any TypeBox schema: the gateway config and the dispatcher's suppliers
+// file both go through it.
+//
+//   text → parseDocument (LineCounter) → syntax errors? → ${VAR} interpolation → toJS
+//        → defaults → schema errors? → check (cross-references) → deep freeze
+//
+// Each stage reports every problem it finds before the loader gives up, so one run lists them all.
+import { readFile } from 'node:fs/promises'
+import { LineCounter, parseDocument } from 'yaml'
+import { Value } from '@sinclair/typebox/value'
+import type { Static, TSchema } from '@sinclair/typebox'
+import { ConfigEnvError, ConfigError } from '../errors.js'
+import { applyDefaults } from './defaults.js'
+import { interpolateEnv } from './env.js'
+import type { Env } from './env.js'
+import { deepFreeze } from './freeze.js'
+import { IssueList } from './issues.js'
+import { formatPath } from './locate.js'
+import type { Anchor, ConfigPath } from './locate.js'
+import { toIssue } from './messages.js'
+
+/** Reports one problem about `path`; `anchor: 'key'` points at the key rather than its value. */
+export type Report = (path: ConfigPath, message: string, anchor?: Anchor) => void
+
+/** Cross-checks the schema cannot express. Runs only on a value the schema accepted. */
+export type Check<T> = (value: T, report: Report) => void
+
+export function loadYamlText<S extends TSchema> (
+  text: string, file: string, schema: S, check?: Check<Static<S>>, env: Env = process.env
+): Static<S> {
+  const counter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false })
+  const issues = new IssueList(file, doc, counter)
+  for (const err of doc.errors) issues.addAt(err.pos[0], 'YAML syntax error', err.message)
+  if (issues.size > 0) throw new ConfigError(issues.list())
+
+  for (const { path, variable } of interpolateEnv(doc, env)) {
+    issues.add(path, new ConfigEnvError(variable).message)
+  }
+  if (issues.size > 0) throw new ConfigError(issues.list())
+
+  // An empty file is an empty mapping, so the user hears which keys are required.
+  const value = applyDefaults(schema, doc.contents === null ? {} : doc.toJS())
+  if (!Value.Check(schema, value)) {
+    // One message per offending value: TypeBox may add a pattern error after a length error.
+    const seen = new Set<string>()
+    for (const error of Value.Errors(schema, value)) {
+      const issue = toIssue(error, value)
+      if (issue === undefined) continue
+      const id = `${formatPath(issue.at)} ${issue.anchor} ${issue.valueLevel ? '' : issue.message}`
+      if (seen.has(id)) continue
+      seen.add(id)
+      issues.add(issue.path, issue.message, issue.at, issue.anchor)
+    }
+  } else if (check) {
+    check(value, (path, message, anchor) => issues.add(path, message, path, anchor))
+  }
+  if (issues.size > 0) throw new ConfigError(issues.list())
+  return deepFreeze(value)
+}
+
+export async function loadYamlFile<S extends TSchema> (
+  path: string, schema: S, check?: Check<Static<S>>, env: Env = process.env
+): Promise<Static<S>> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message
+    throw new ConfigError([`${path}: cannot read file (${reason})`], { cause: err })
+  }
+  return loadYamlText(text, path, schema, check, env)
+}
