@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- the cases write ${VAR} references into config text */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
@@ -27,7 +28,7 @@ const BASE = lines(
   'routes:',
   '  - name: users',
   '    match: { path: /users }',
-  '    upstream: users',
+  '    upstream: users'
 )
 
 test('the example config loads with every default filled in', async () => {
