@@ -11,7 +11,7 @@ import { InvalidOptionsError } from '../../errors.js'
 import type { BucketRule, Decision } from './limiter.js'
 
 /** Float slack (ms) so that 3 × (1000/3) still counts as 1000 and never costs an extra millisecond. */
-const EPSILON = 1e-6
+export const EPSILON = 1e-6
 
 export interface TakeResult {
   decision: Decision

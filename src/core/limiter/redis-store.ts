@@ -1,0 +1,107 @@
+// Buckets shared by every Sluice instance through Redis: one atomic script per operation (see
+// redis-scripts.ts). ioredis `defineCommand` runs each by EVALSHA and falls back to EVAL when the
+// server answers NOSCRIPT (after a restart or SCRIPT FLUSH), so the script text crosses the wire
+// only when needed.
+//
+// Degraded mode is loud but never fatal: any failure answers with `onStoreError` and emits a
+// `storeError` event; with a client from core/redis.ts a dead Redis costs a command timeout at
+// worst, and commands succeed again as soon as it has reconnected.
+
+import type { Redis } from 'ioredis'
+import { Emitter } from '../events.js'
+import { InvalidOptionsError } from '../../errors.js'
+import type { BucketRule, Decision, LimiterStore, StoreEvent } from './limiter.js'
+import { PAUSE_SCRIPT, REFUND_SCRIPT, TAKE_SCRIPT } from './redis-scripts.js'
+import { decisionAt, emissionInterval } from './token-bucket.js'
+
+export interface RedisStoreOptions {
+  /** Preferably from `createRedisClient` (fail-fast, reconnecting). The store never closes it. */
+  client: Redis
+  /** Key namespace (default `sluice`): keys are `<prefix>:rl:{<name>:<key>}`. */
+  prefix?: string
+  /** The limiter this store serves; two names never share a bucket. Also the `store` event label. */
+  name: string
+  /**
+   * What a take answers when Redis fails (default `allow`): `allow` lets the request through,
+   * `deny` refuses it with `retryAfterMs: denyRetryAfterMs` so waiting callers try again soon.
+   * Refunds and pauses that fail are dropped either way.
+   */
+  onStoreError?: 'allow' | 'deny'
+  /** retryAfterMs of a `deny` fallback (default 1000). */
+  denyRetryAfterMs?: number
+  events?: Emitter<StoreEvent>
+}
+
+export interface RedisStore extends LimiterStore {
+  readonly events: Emitter<StoreEvent>
+  /** The Redis key holding `key`'s bucket. */
+  keyFor (key: string): string
+}
+
+type Reply = [number, string, string]
+interface LimiterCommands {
+  sluiceLimiterTake (key: string, ...args: Array<string | number>): Promise<Reply>
+  sluiceLimiterRefund (key: string, ...args: Array<string | number>): Promise<number>
+  sluiceLimiterPause (key: string, ...args: Array<string | number>): Promise<number>
+}
+
+/** Keys outlive their bucket's refill by this much, so a TTL never races a take in flight. */
+const TTL_SLACK_MS = 1000
+
+export function createRedisStore (options: RedisStoreOptions): RedisStore {
+  const { client, name } = options
+  const prefix = options.prefix ?? 'sluice'
+  const fallback = options.onStoreError ?? 'allow'
+  const denyRetryAfterMs = options.denyRetryAfterMs ?? 1000
+  const events = options.events ?? new Emitter<StoreEvent>()
+  if (fallback !== 'allow' && fallback !== 'deny') throw new InvalidOptionsError(`onStoreError must be allow or deny, got ${String(fallback)}`)
+  if (!name) throw new InvalidOptionsError('a Redis limiter store needs a name')
+
+  client.defineCommand('sluiceLimiterTake', { numberOfKeys: 1, lua: TAKE_SCRIPT })
+  client.defineCommand('sluiceLimiterRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT })
+  client.defineCommand('sluiceLimiterPause', { numberOfKeys: 1, lua: PAUSE_SCRIPT })
+  const commands = client as unknown as LimiterCommands
+
+  // The {…} hash tag puts a bucket's key on one Cluster slot whatever else the key holds.
+  const keyFor = (key: string): string => `${prefix}:rl:{${name}:${key}}`
+
+  const failed = (op: 'take' | 'refund' | 'pause', error: unknown): void =>
+    events.emit({ type: 'storeError', store: name, op, error, fallback })
+
+  return {
+    events,
+    keyFor,
+
+    async take (key: string, cost: number, rule: BucketRule): Promise<Decision> {
+      try {
+        const [ok, tat, now] = await commands.sluiceLimiterTake(
+          keyFor(key), cost, emissionInterval(rule), rule.burst, TTL_SLACK_MS)
+        return decisionAt(ok === 1, Number(tat), Number(now), cost, rule)
+      } catch (error) {
+        failed('take', error)
+        return fallback === 'allow'
+          // Nothing is known about the bucket; answer as if it were full.
+          ? { ok: true, remaining: Math.max(0, Math.floor(rule.burst - cost)), resetMs: 0, degraded: true }
+          : { ok: false, retryAfterMs: denyRetryAfterMs, remaining: 0, resetMs: denyRetryAfterMs, degraded: true }
+      }
+    },
+
+    async refund (key: string, cost: number, rule: BucketRule): Promise<void> {
+      try {
+        await commands.sluiceLimiterRefund(keyFor(key), cost, emissionInterval(rule), TTL_SLACK_MS)
+      } catch (error) {
+        failed('refund', error)
+      }
+    },
+
+    async pause (key: string, forMs: number, rule: BucketRule): Promise<void> {
+      try {
+        await commands.sluiceLimiterPause(keyFor(key), forMs, emissionInterval(rule), rule.burst, TTL_SLACK_MS)
+      } catch (error) {
+        failed('pause', error)
+      }
+    },
+
+    async close () {},
+  }
+}
