@@ -127,6 +127,17 @@ test('cancel() gives the token back, once; after release() it does nothing', asy
   assert.equal((await limiter.take('k')).ok, false, 'a released token stays spent')
 })
 
+test('negative or non-finite costs and pauses are refused before touching the store', async () => {
+  const { limiter } = setup()
+  for (const cost of [-1, NaN, Infinity]) {
+    await assert.rejects(limiter.take('k', cost), InvalidOptionsError, `take ${cost}`)
+    await assert.rejects(limiter.refund('k', cost), InvalidOptionsError, `refund ${cost}`)
+    await assert.rejects(limiter.acquire('k', { cost }), InvalidOptionsError, `acquire ${cost}`)
+  }
+  await assert.rejects(limiter.pause('k', -5), InvalidOptionsError)
+  assert.equal((await limiter.take('k')).remaining, 9, 'the bucket was untouched')
+})
+
 test('an invalid rule is refused when the limiter is built', () => {
   assert.throws(
     () => createRateLimiter({ store: createMemoryStore(), rule: { ...rule, rate: 0 }, name: 'bad' }),

@@ -54,8 +54,13 @@ export function createRateLimiter (options: RateLimiterOptions): RateLimiter {
   const rule = Object.freeze({ ...validateRule(options.rule, `rate limiter ${name}`) })
   const clock = options.clock ?? systemClock
 
-  const take = async (key: string, cost = 1): Promise<Decision> => store.take(key, cost, rule)
-  const refund = async (key: string, cost = 1): Promise<void> => { await store.refund(key, cost, rule) }
+  // A negative cost would mint tokens; NaN would poison a stored TAT for good.
+  const checked = (what: string, n: number): number => {
+    if (!(Number.isFinite(n) && n >= 0)) throw new InvalidOptionsError(`rate limiter ${name}: ${what} must be a finite number >= 0, got ${n}`)
+    return n
+  }
+  const take = async (key: string, cost = 1): Promise<Decision> => store.take(key, checked('cost', cost), rule)
+  const refund = async (key: string, cost = 1): Promise<void> => { await store.refund(key, checked('cost', cost), rule) }
 
   function reservation (key: string, cost: number): Reservation {
     let settled = false
@@ -96,7 +101,7 @@ export function createRateLimiter (options: RateLimiterOptions): RateLimiter {
     rule,
     take,
     refund,
-    pause: async (key, forMs) => { await store.pause(key, forMs, rule) },
+    pause: async (key, forMs) => { await store.pause(key, checked('pause', forMs), rule) },
     acquire,
   }
 }
