@@ -2,8 +2,8 @@
 
 import type { Clock } from '../core/clock.js'
 import type { CallMeta } from '../core/policy.js'
-import { parsePriority } from './standin-priority.js'
-import type { PriorityInput } from './standin-priority.js'
+import { parsePriority } from '../core/priority.js'
+import type { PriorityInput } from '../core/priority.js'
 import { tryParseDuration } from '../core/duration.js'
 import type { Duration } from '../core/duration.js'
 import { InvalidOptionsError } from '../errors.js'

@@ -7,7 +7,7 @@
 import type { Clock, TimerHandle } from '../core/clock.js'
 import type { BucketRule, Decision, LimiterStore } from '../core/limiter/limiter.js'
 import type { Policy, PolicyContext } from '../core/policy.js'
-import { PriorityQueue } from './standin-queue.js'
+import { PriorityQueue } from '../core/queue/priority-queue.js'
 import { AbortedError, QueueFullError, QueueTimeoutError, SluiceError, StoreUnavailableError } from '../errors.js'
 import { estimateStartMs } from './estimate.js'
 import type { LastTake } from './estimate.js'
@@ -108,6 +108,10 @@ export function createScheduler (opts: SchedulerOptions, deps: { clock: Clock, s
         return
       }
       onDecision(d)
+    }
+    if (queue.size === 0 && timer !== undefined) {
+      timer.cancel()
+      timer = undefined
     }
     if (queue.size === 0 && inFlight === 0) {
       const ws = idleWaiters
