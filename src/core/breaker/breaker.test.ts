@@ -183,13 +183,21 @@ test('failure statuses are configurable; other results are successes', async () 
 
 test('a slow call admitted while closed cannot change a later state', async () => {
   const s = setup({ consecutiveFailures: 1 })
-  const slow = deferred<unknown>()
-  const p = s.breaker.execute(() => slow.promise, rootContext())
+  const slowOk = deferred<unknown>()
+  const slowFail = deferred<unknown>()
+  const p1 = s.breaker.execute(() => slowOk.promise, rootContext())
+  const p2 = s.breaker.execute(() => slowFail.promise, rootContext()).catch(() => {})
   await s.call(boom())
   assert.equal(s.breaker.state, 'open')
-  slow.resolve(ok)
-  await p
+  slowOk.resolve(ok)
+  await p1
   assert.equal(s.breaker.state, 'open', 'a stale success does not close an open breaker')
+  s.clock.advance(500)
+  slowFail.reject(boom())
+  await p2
+  s.clock.advance(500)
+  assert.equal(s.breaker.state, 'half-open', 'a stale failure does not extend the open period')
+  assert.deepEqual(s.changes, ['closed>open', 'open>half-open'])
 })
 
 test('invalid options throw', () => {
