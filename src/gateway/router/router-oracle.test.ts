@@ -117,8 +117,10 @@ const valueOk = (spec: string, v: string) => spec.length > 1 && spec.startsWith(
   ? new RegExp(spec.slice(1, -1)).test(v)
   : spec === v
 
-function naiveMatch (route: NaiveRoute, req: RouteRequest): Record<string, string> | undefined {
+function naiveMatch (route: NaiveRoute, req: RouteRequest, q: URLSearchParams): Record<string, string> | undefined {
   const m = route.def.match
+  const found = route.re.exec(req.path)
+  if (found === null) return undefined
   if (m.host !== undefined) {
     const host = req.host?.split(':')[0]?.toLowerCase()
     const ok = host !== undefined && [m.host].flat().some((p) => p.startsWith('*.')
@@ -131,12 +133,9 @@ function naiveMatch (route: NaiveRoute, req: RouteRequest): Record<string, strin
     const v = req.headers[name]
     if (typeof v !== 'string' || !valueOk(spec, v)) return undefined
   }
-  const q = new URLSearchParams(req.query)
   for (const [name, spec] of Object.entries(m.query ?? {})) {
     if (!q.getAll(name).some((v) => valueOk(spec, v))) return undefined
   }
-  const found = route.re.exec(req.path)
-  if (found === null) return undefined
   const params: Record<string, string> = {}
   route.names.forEach((name, i) => { params[name] = decode(found[i + 1] as string) })
   for (const [k, v] of Object.entries(found.groups ?? {})) if (v !== undefined) params[k] = decode(v)
@@ -152,9 +151,10 @@ function better (a: NaiveRoute, b: NaiveRoute): boolean {
 
 function naiveFind (routes: NaiveRoute[], req: RouteRequest) {
   let best: { route: NaiveRoute, params: Record<string, string> } | undefined
+  const q = new URLSearchParams(req.query)
   for (const route of routes) {
     if (best !== undefined && !better(route, best.route)) continue
-    const params = naiveMatch(route, req)
+    const params = naiveMatch(route, req, q)
     if (params !== undefined) best = { route, params }
   }
   return best
