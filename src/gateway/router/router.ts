@@ -35,7 +35,7 @@ function prepare<T> (def: RouteDef<T>, index: number): Entry<T> {
     spec: specificity(m, pattern),
     pattern,
     regex: m.pathRegex === undefined ? undefined : new RegExp(m.pathRegex),
-    hosts: [...new Set(hosts)],
+    hosts,
     ...compileConditions(m),
   }
 }
@@ -51,7 +51,8 @@ class CompiledRouter<T> implements Router<T> {
   constructor (routes: ReadonlyArray<RouteDef<T>>) {
     this.#entries = routes.map(prepare).sort(compareRoutes)
     this.#entries.forEach((entry, rank) => {
-      const buckets = entry.hosts.length === 0 ? [this.#any] : entry.hosts.map((h) => this.#bucketFor(h))
+      // A Set, since two spellings of one host (`A.test`, `a.test`) share a bucket.
+      const buckets = new Set(entry.hosts.length === 0 ? [this.#any] : entry.hosts.map((h) => this.#bucketFor(h)))
       for (const bucket of buckets) {
         if (entry.pattern === undefined) bucket.regex.push(rank)
         else insertRoute(bucket.root, entry.pattern, entry.def.match.pathExact !== undefined, rank)
