@@ -14,7 +14,8 @@ Errors are reported all at once as \`file:line:col path: message\`.
 - **Sizes** are written \`512b\`, \`16kb\`, \`10mb\`, \`1gb\` (any case) or as integer bytes.
 - **Environment variables**: any scalar value may contain \`\${VAR}\` or \`\${VAR:-default}\` (the default
   also applies when the variable is empty); \`$\${\` writes a literal \`\${\`. An unquoted value is typed
-  after substitution, so \`port: \${PORT}\` is a number.
+  after substitution, so \`port: \${PORT}\` is a number. Inside \`[ ]\` or \`{ }\` a reference must be
+  quoted (YAML reads \`{\` there as a mapping), and a quoted value stays a string.
 - Unknown keys are errors.
 `
 

@@ -36,7 +36,9 @@ function retype (doc: Document, text: string): unknown {
   const tags = doc.schema.tags as ScalarTag[]
   const tag = tags.find((t) => t.default === true && t.test?.test(text))
   if (tag === undefined) return text
-  return tag.resolve(text, () => {}, {})
+  // Some core tags (bool, float, null) resolve to a Scalar rather than a bare value.
+  const resolved = tag.resolve(text, () => {}, {})
+  return isScalar(resolved) ? resolved.value : resolved
 }
 
 function visitScalar (doc: Document, node: Scalar, path: ConfigPath, env: Env, issues: EnvIssue[]): void {
