@@ -1,0 +1,95 @@
+// The one per-request object. Every stage reads and writes it; the router and the balancer read
+// it directly (it is shaped as their input), so a request allocates no extra view objects.
+
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { Clock } from '../core/clock.js'
+import type { Logger } from '../observability/logger.js'
+import { scanRequestHeaders } from './headers.js'
+import type { CompiledRoute } from './route.js'
+import { resolveRequestId } from './stages/request-id.js'
+
+/**
+ * Why a response looks the way it does (Envoy response flags), for the access log:
+ * NR no route, UT upstream response timeout, SI upstream body idle timeout, UF upstream connect
+ * failure, UR upstream reset, UP upstream protocol error (invalid response), UH no available target,
+ * DC downstream closed early, PL payload too large, LR local reply by a stage.
+ */
+export type Flag = 'NR' | 'UT' | 'SI' | 'UF' | 'UR' | 'UP' | 'UH' | 'DC' | 'PL' | 'LR'
+
+export class Context {
+  readonly id: string
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly clock: Clock
+  readonly log: Logger
+  /** clock.now() when the request arrived. */
+  readonly start: number
+  readonly method: string
+  /** Raw path without the query, as received. */
+  readonly path: string
+  /** Raw query string without `?`, possibly empty. */
+  readonly query: string
+  readonly host: string | undefined
+  /** Headers to send upstream, flat; hop-by-hop already removed. Stages may push more. */
+  readonly upstreamHeaders: string[]
+  readonly forwardedFor: string | undefined
+  readonly forwardedProto: string | undefined
+  readonly forwardedHost: string | undefined
+  readonly hasBody: boolean
+  readonly contentLength: number | undefined
+  readonly flags: Flag[] = []
+  route: CompiledRoute | undefined = undefined
+  params: Record<string, string> = {}
+  /** Origin of the target that answered (or was tried last). */
+  target: string | undefined = undefined
+  /** Final status sent downstream; 0 until the head is written. */
+  status = 0
+  /** Set by cookie affinity when the response must carry this Set-Cookie value. */
+  setCookie: string | undefined = undefined
+  /** The upstream exchange in progress, cancelled if the client goes away. */
+  upstreamRequest: { abort (reason?: Error): void } | undefined = undefined
+  #abort: AbortController | undefined = undefined
+
+  constructor (req: IncomingMessage, res: ServerResponse, clock: Clock, log: Logger) {
+    this.req = req
+    this.res = res
+    this.clock = clock
+    this.log = log
+    this.start = clock.now()
+    this.method = req.method ?? 'GET'
+    const url = req.url ?? '/'
+    const q = url.indexOf('?')
+    this.path = q === -1 ? url : url.slice(0, q)
+    this.query = q === -1 ? '' : url.slice(q + 1)
+    const scan = scanRequestHeaders(req.rawHeaders)
+    this.host = scan.host
+    this.upstreamHeaders = scan.headers
+    this.forwardedFor = scan.forwardedFor
+    this.forwardedProto = scan.forwardedProto
+    this.forwardedHost = scan.forwardedHost
+    this.hasBody = scan.hasBody
+    this.contentLength = scan.contentLength
+    this.id = resolveRequestId(scan.requestId)
+  }
+
+  /** Parsed lazily by node:http; only routes with header conditions or hash-on-header pay for it. */
+  get headers (): IncomingHttpHeaders { return this.req.headers }
+
+  get remoteAddress (): string { return this.req.socket.remoteAddress ?? '' }
+
+  /** Aborts when the client goes away before the response is complete. Created on first use. */
+  get signal (): AbortSignal {
+    this.#abort ??= new AbortController()
+    return this.#abort.signal
+  }
+
+  /** Called by the server when the downstream connection closed early. */
+  abort (): void {
+    this.#abort?.abort()
+    this.upstreamRequest?.abort()
+  }
+
+  flag (f: Flag): void {
+    if (!this.flags.includes(f)) this.flags.push(f)
+  }
+}

@@ -1,0 +1,144 @@
+// The public gateway object: load config → build snapshot → listen; reload = build beside and
+// swap; close = drain, then close the pools. The CLI and the admin API drive it.
+
+import { availableParallelism } from 'node:os'
+import type { Clock, Random } from '../core/clock.js'
+import { systemClock } from '../core/clock.js'
+import { parseDuration, parseSize } from '../core/duration.js'
+import { loadConfigFile } from '../config/load.js'
+import type { GatewayConfig } from '../config/schema/index.js'
+import { watchConfig } from '../config/watch.js'
+import { ConfigError } from '../errors.js'
+import { createAccessLog } from '../observability/access-log.js'
+import type { AccessLog } from '../observability/access-log.js'
+import { createLogger } from '../observability/logger.js'
+import type { Logger } from '../observability/logger.js'
+import { createMetrics } from '../observability/metrics.js'
+import type { Metrics } from '../observability/metrics.js'
+import { createServer } from './server.js'
+import { buildSnapshot, LiveSnapshot, retiredTargets } from './snapshot.js'
+import type { Snapshot } from './snapshot.js'
+
+export interface GatewayOptions {
+  configPath: string
+  /** Already loaded config (skips the first read of configPath). */
+  config?: GatewayConfig
+  logger?: Logger
+  metrics?: Metrics
+  clock?: Clock
+  random?: Random
+}
+
+export type ReloadResult = { ok: true } | { ok: false, error: ConfigError }
+
+export interface Gateway {
+  /** Starts the data-plane listener on server.host:server.port. */
+  listen (): Promise<{ host: string, port: number }>
+  /** Re-reads configPath; swaps to it, or keeps the current config and reports why. */
+  reload (): Promise<ReloadResult>
+  /** Graceful drain (server.drainTimeout), then every pool closed. */
+  close (): Promise<void>
+  /** Watches configPath (debounced) and SIGHUP; returns the function that stops both. */
+  watch (): () => void
+  readonly config: GatewayConfig
+  /** The compiled snapshot new requests start on (read-only view for the admin API and tests). */
+  readonly snapshot: Snapshot
+  readonly metrics: Metrics
+  readonly logger: Logger
+  /** True after listen() and until close() starts. */
+  readonly serving: boolean
+}
+
+/** server.workers resolved to a number ("auto" = one per CPU). */
+export function workerCount (config: GatewayConfig): number {
+  const w = config.server.workers
+  return w === 'auto' ? availableParallelism() : w
+}
+
+export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
+  const first = opts.config ?? await loadConfigFile(opts.configPath)
+  const logger = opts.logger ?? createLogger({ level: first.logging.level })
+  const metrics = opts.metrics ?? createMetrics()
+  const clock = opts.clock ?? systemClock
+  const deps = { clock, random: opts.random ?? Math.random, logger, metrics }
+  const access = createAccessLog(logger)
+  const sc = first.server
+
+  let live = new LiveSnapshot(buildSnapshot(first, undefined, deps))
+  let accessLog: AccessLog | undefined = first.logging.accessLog ? access : undefined
+  let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true })
+  let closing: Promise<void> | undefined
+
+  const server = createServer({
+    host: sc.host,
+    port: sc.port,
+    keepAliveTimeoutMs: parseDuration(sc.keepAliveTimeout),
+    maxHeaderSize: parseSize(sc.maxHeaderSize),
+  }, { clock, logger, metrics, current: () => live, accessLog: () => accessLog })
+
+  async function doReload (): Promise<ReloadResult> {
+    let next
+    try {
+      const config = await loadConfigFile(opts.configPath)
+      next = buildSnapshot(config, live.snapshot, deps)
+    } catch (err) {
+      const error = err instanceof ConfigError
+        ? err
+        : new ConfigError([`${opts.configPath}: ${(err as Error).message}`], { cause: err })
+      logger.error({ issues: error.issues }, 'config reload failed; keeping the current config')
+      metrics.configReloads.inc({ result: 'failure' })
+      return { ok: false, error }
+    }
+    const old = live
+    live = new LiveSnapshot(next)
+    const cfg = next.config
+    warnOnStaticChanges(old.snapshot.config, cfg)
+    logger.level = cfg.logging.level
+    accessLog = cfg.logging.accessLog ? access : undefined
+    const retired = retiredTargets(old.snapshot, next)
+    old.retire(() => { for (const t of retired) t.close() })
+    metrics.configReloads.inc({ result: 'success' })
+    logger.info({ routes: cfg.routes.length, upstreams: Object.keys(cfg.upstreams).length }, 'config reloaded')
+    return { ok: true }
+  }
+
+  function warnOnStaticChanges (a: GatewayConfig, b: GatewayConfig): void {
+    for (const key of ['server', 'admin'] as const) {
+      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) {
+        logger.warn({ section: key }, `changes to "${key}" take effect after a restart`)
+      }
+    }
+  }
+
+  const gateway: Gateway = {
+    listen: () => server.listen(),
+    reload () {
+      // One reload at a time: each builds on the snapshot the previous one produced.
+      reloading = reloading.then(doReload, doReload)
+      return reloading
+    },
+    close () {
+      closing ??= (async () => {
+        await server.drain(parseDuration(live.snapshot.config.server.drainTimeout))
+        await Promise.all([...live.snapshot.targets].map(t => t.close()))
+        logger.flush()
+      })()
+      return closing
+    },
+    watch () {
+      const watcher = watchConfig(opts.configPath, () => { gateway.reload() })
+      const onHup = (): void => { gateway.reload() }
+      process.on('SIGHUP', onHup)
+      return () => {
+        watcher.close()
+        process.off('SIGHUP', onHup)
+      }
+    },
+    get config () { return live.snapshot.config },
+    get snapshot () { return live.snapshot },
+    metrics,
+    logger,
+    get serving () { return server.listening && !server.draining },
+  }
+  return gateway
+}

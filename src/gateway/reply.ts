@@ -1,0 +1,75 @@
+// One place turns errors into HTTP answers and writes heads. Error bodies are
+// {"error":{"code","message","requestId"}}; 5xx messages stay generic unless the error is marked
+// `expose`, so internals (hosts, ports, stack traces) never reach clients.
+
+import { STATUS_CODES } from 'node:http'
+import type { ServerResponse } from 'node:http'
+import { InternalError, SluiceError } from '../errors.js'
+import type { Context, Flag } from './context.js'
+
+/** An upstream response body still to be streamed, owned by the upstream call that produced it. */
+export interface BodySource {
+  /** Streams the rest of the body into `res` (head already written), with backpressure. */
+  start (res: ServerResponse): void
+  /** Drops the body and releases the upstream request (used when the head can't be sent). */
+  abort (): void
+}
+
+export interface ResponseHead {
+  status: number
+  /** Flat [name, value, …]; names keep their case. Edit with the helpers in headers.ts. */
+  headers: string[]
+  /** A small local body (errors, stage replies). */
+  body?: string | Buffer
+  /** An upstream body, streamed after the head is written. */
+  stream?: BodySource
+}
+
+export function errorBody (code: string, message: string, requestId: string): string {
+  return JSON.stringify({ error: { code, message, requestId } })
+}
+
+/** A local JSON reply. */
+export function jsonReply (status: number, body: string, headers: string[] = []): ResponseHead {
+  headers.push('content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(body)))
+  return { status, headers, body }
+}
+
+const FLAG_BY_CODE: Readonly<Record<string, Flag>> = {
+  SLC_PAYLOAD_TOO_LARGE: 'PL',
+  SLC_UPSTREAM_TIMEOUT: 'UT',
+  SLC_UPSTREAM_UNAVAILABLE: 'UH',
+}
+
+export function toReply (err: unknown, ctx: Context): ResponseHead {
+  let e: SluiceError
+  if (SluiceError.is(err) && err.status >= 400) {
+    e = err
+    const flag = FLAG_BY_CODE[e.code]
+    if (flag !== undefined) ctx.flag(flag)
+  } else {
+    ctx.log.error({ err, reqId: ctx.id, route: ctx.route?.name }, 'unhandled error')
+    e = new InternalError({ cause: err })
+  }
+  const message = e.expose ? e.message : (STATUS_CODES[e.status] ?? 'Error')
+  const headers: string[] = []
+  const retryAfterMs = (e as { retryAfterMs?: unknown }).retryAfterMs
+  if (typeof retryAfterMs === 'number') headers.push('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
+  return jsonReply(e.status, errorBody(e.code, message, ctx.id), headers)
+}
+
+/** Writes the head (plus X-Request-Id and any affinity cookie), then the body or the upstream stream. */
+export function send (ctx: Context, head: ResponseHead): void {
+  const res = ctx.res
+  if (res.destroyed || res.headersSent) {
+    head.stream?.abort()
+    return
+  }
+  const headers = head.headers
+  headers.push('x-request-id', ctx.id)
+  if (ctx.setCookie !== undefined) headers.push('set-cookie', ctx.setCookie)
+  ctx.status = head.status
+  res.writeHead(head.status, headers)
+  if (head.stream !== undefined) head.stream.start(res)
+  else res.end(head.body)
+}

@@ -1,0 +1,205 @@
+// The data-plane listener: node:http in, Context per request, router → stages → upstream, head
+// out, then metrics and the access log on 'close'. Graceful drain stops accepting, lets in-flight
+// requests finish (answering them with Connection: close), and cuts what is left at the deadline.
+
+import { createServer as createHttpServer, ServerResponse, STATUS_CODES } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
+import type { Socket } from 'node:net'
+import type { Clock } from '../core/clock.js'
+import { BadRequestError, HeadersTooLargeError, RouteNotFoundError } from '../errors.js'
+import type { SluiceError } from '../errors.js'
+import type { AccessLog } from '../observability/access-log.js'
+import type { Logger } from '../observability/logger.js'
+import type { Metrics } from '../observability/metrics.js'
+import { Context } from './context.js'
+import { run } from './pipeline.js'
+import { errorBody, send, toReply } from './reply.js'
+import { RouteMetrics } from './route.js'
+import type { LiveSnapshot } from './snapshot.js'
+import { generateRequestId } from './stages/request-id.js'
+
+export interface ServerOptions {
+  host: string
+  port: number
+  keepAliveTimeoutMs: number
+  maxHeaderSize: number
+}
+
+export interface ServerDeps {
+  clock: Clock
+  logger: Logger
+  metrics: Metrics
+  /** The snapshot new requests start on. */
+  current: () => LiveSnapshot
+  /** The access log, or undefined when it is off. Read per request, so a reload can toggle it. */
+  accessLog: () => AccessLog | undefined
+}
+
+export interface GatewayServer {
+  listen (): Promise<{ host: string, port: number }>
+  /** Stops accepting, waits for in-flight requests up to `timeoutMs`, then cuts the rest. */
+  drain (timeoutMs: number): Promise<void>
+  readonly listening: boolean
+  readonly draining: boolean
+  /** Requests being handled now. */
+  readonly inFlight: number
+}
+
+class SluiceResponse extends ServerResponse {
+  ctx: Context | undefined = undefined
+  live: LiveSnapshot | undefined = undefined
+  sock: Socket | undefined = undefined
+  bytesReadAtStart = 0
+  bytesWrittenAtStart = 0
+}
+
+export function createServer (options: ServerOptions, deps: ServerDeps): GatewayServer {
+  const { clock, logger, metrics } = deps
+  const noRoute = new RouteMetrics('', metrics)
+  const inFlightGauge = metrics.httpInFlight
+  let inFlight = 0
+  let draining = false
+  let listening = false
+
+  const server: Server = createHttpServer({
+    ServerResponse: SluiceResponse as unknown as typeof ServerResponse,
+    maxHeaderSize: options.maxHeaderSize,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    // Bodies stream for as long as they keep moving (idle timeouts cut stalls); a whole-request
+    // deadline would cut large uploads.
+    requestTimeout: 0,
+  }, onRequest)
+  server.keepAliveTimeout = options.keepAliveTimeoutMs
+
+  function onRequest (req: IncomingMessage, response: ServerResponse): void {
+    const res = response as SluiceResponse
+    const live = deps.current()
+    live.enter()
+    inFlight++
+    inFlightGauge.inc()
+    const ctx = new Context(req, res, clock, logger)
+    res.ctx = ctx
+    res.live = live
+    if (deps.accessLog() !== undefined) {
+      res.sock = req.socket
+      res.bytesReadAtStart = req.socket.bytesRead
+      res.bytesWrittenAtStart = req.socket.bytesWritten
+    }
+    res.on('close', onClose)
+    try {
+      const m = live.snapshot.router.match(ctx)
+      if (m === undefined) {
+        ctx.flag('NR')
+        finish(ctx, toReply(new RouteNotFoundError(), ctx))
+        return
+      }
+      const route = m.route.payload
+      ctx.route = route
+      ctx.params = m.params
+      run(route.stages, ctx, route.upstream).then(head => finish(ctx, head), onUnexpected)
+    } catch (err) {
+      finish(ctx, toReply(err, ctx))
+    }
+  }
+
+  function finish (ctx: Context, head: Parameters<typeof send>[1]): void {
+    if (draining) ctx.res.shouldKeepAlive = false
+    // A local reply sent before the client finished uploading must close the connection, or
+    // node:http would read (and discard) the rest of a possibly huge body to reuse the socket.
+    else if (head.stream === undefined && !ctx.req.complete) ctx.res.shouldKeepAlive = false
+    try {
+      send(ctx, head)
+    } catch (err) {
+      ctx.log.error({ err, reqId: ctx.id }, 'could not write the response')
+      head.stream?.abort()
+      ctx.res.destroy()
+    }
+  }
+
+  function onUnexpected (err: unknown): void {
+    logger.error({ err }, 'request handling failed')
+  }
+
+  function onClose (this: SluiceResponse): void {
+    const ctx = this.ctx!
+    if (!this.writableFinished) {
+      ctx.flag('DC')
+      ctx.abort()
+    }
+    // 499 (client closed request) where no head went out, as nginx logs it.
+    const status = ctx.status === 0 ? 499 : ctx.status
+    const ms = clock.now() - ctx.start
+    const rm = ctx.route?.metrics ?? noRoute
+    rm.count(ctx.method, status)
+    rm.duration.observe(ms / 1000)
+    inFlight--
+    inFlightGauge.dec()
+    const log = deps.accessLog()
+    const socket = this.sock
+    if (log !== undefined && socket !== undefined) {
+      log({
+        id: ctx.id,
+        method: ctx.method,
+        path: ctx.path,
+        route: ctx.route?.name,
+        upstream: ctx.route?.upstream.name,
+        target: ctx.target,
+        status,
+        durationMs: ms,
+        bytesIn: socket.bytesRead - this.bytesReadAtStart,
+        bytesOut: socket.bytesWritten - this.bytesWrittenAtStart,
+        flags: ctx.flags,
+      })
+    }
+    this.live!.leave()
+    if (draining) setImmediate(() => server.closeIdleConnections())
+  }
+
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy()
+      return
+    }
+    const e: SluiceError = err.code === 'HPE_HEADER_OVERFLOW'
+      ? new HeadersTooLargeError()
+      : new BadRequestError(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'Request headers took too long' : 'Malformed request')
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : e.status
+    const id = generateRequestId()
+    const body = errorBody(e.code, e.message, id)
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'content-type: application/json; charset=utf-8\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${id}\r\nconnection: close\r\n\r\n${body}`)
+    logger.debug({ err: { code: err.code, message: err.message }, reqId: id, status }, 'client error')
+  })
+
+  return {
+    listen () {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(options.port, options.host, () => {
+          server.off('error', reject)
+          listening = true
+          const addr = server.address()
+          const port = typeof addr === 'object' && addr !== null ? addr.port : options.port
+          resolve({ host: options.host, port })
+        })
+      })
+    },
+    drain (timeoutMs) {
+      draining = true
+      if (!listening) return Promise.resolve()
+      return new Promise<void>((resolve) => {
+        const deadline = clock.setTimeout(() => server.closeAllConnections(), timeoutMs)
+        server.close(() => {
+          deadline.cancel()
+          listening = false
+          resolve()
+        })
+        server.closeIdleConnections()
+      })
+    },
+    get listening () { return listening },
+    get draining () { return draining },
+    get inFlight () { return inFlight },
+  }
+}

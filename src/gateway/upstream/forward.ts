@@ -1,0 +1,160 @@
+// One attempt against one target: an undici dispatch handler that resolves with the response head
+// and then streams the body into the client's response with backpressure both ways (undici pauses
+// the upstream socket while the client's socket is full). Nothing is buffered beyond the chunks
+// that arrive between the head and the moment the server writes it.
+//
+// It uses undici's (deprecated but supported) raw-header handler API: the newer controller API
+// parses every header into an object first, which a proxy immediately turns back into a list.
+
+import type { ServerResponse } from 'node:http'
+import type { Dispatcher } from 'undici'
+import {
+  AbortedError, BadGatewayError, PayloadTooLargeError, SluiceError, UpstreamTimeoutError,
+} from '../../errors.js'
+import type { Context } from '../context.js'
+import { filterResponseHeaders } from '../headers.js'
+import type { BodySource, ResponseHead } from '../reply.js'
+import type { Target } from './target.js'
+
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED',
+])
+
+export class Forward implements Dispatcher.DispatchHandler, BodySource {
+  readonly head: Promise<ResponseHead>
+  readonly #ctx: Context
+  readonly #target: Target
+  #resolve!: (head: ResponseHead) => void
+  #reject!: (err: Error) => void
+  #abortDispatch: ((err?: Error) => void) | undefined
+  #resume: (() => void) | undefined
+  #res: ServerResponse | undefined
+  #pending: Buffer[] | undefined
+  #cancelled: Error | undefined
+  #headed = false
+  #complete = false
+  #failed: Error | undefined
+  #finished = false
+  #drainHooked = false
+
+  constructor (ctx: Context, target: Target) {
+    this.#ctx = ctx
+    this.#target = target
+    this.head = new Promise<ResponseHead>((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+    target.inFlight++
+    ctx.target = target.id
+    ctx.upstreamRequest = this
+  }
+
+  /** Cancels the exchange: before the head it rejects with `reason`; after it the client's response is cut. */
+  abort (reason: Error = new AbortedError('Client closed the connection')): void {
+    if (this.#finished) return
+    this.#cancelled ??= reason
+    if (this.#abortDispatch !== undefined) this.#abortDispatch(reason)
+  }
+
+  /** EventTarget listener form, so an AbortSignal can cancel us without a closure. */
+  handleEvent (event: Event): void {
+    const reason: unknown = (event.target as AbortSignal).reason
+    this.abort(reason instanceof Error ? reason : new AbortedError())
+  }
+
+  onConnect (abort: (err?: Error) => void): void {
+    this.#abortDispatch = abort
+    if (this.#cancelled !== undefined) abort(this.#cancelled)
+  }
+
+  onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true
+    this.#headed = true
+    this.#resume = resume
+    this.#target.count(statusCode)
+    this.#resolve({ status: statusCode, headers: filterResponseHeaders(rawHeaders), stream: this })
+    return true
+  }
+
+  onData (chunk: Buffer): boolean {
+    const res = this.#res
+    if (res === undefined) {
+      (this.#pending ??= []).push(chunk)
+      return false
+    }
+    if (res.write(chunk)) return true
+    if (!this.#drainHooked) {
+      this.#drainHooked = true
+      res.on('drain', () => this.#resume?.())
+    }
+    return false
+  }
+
+  onComplete (): void {
+    this.#finish()
+    this.#complete = true
+    this.#res?.end()
+  }
+
+  onError (err: Error): void {
+    this.#finish()
+    if (!this.#headed) {
+      this.#target.count(0)
+      this.#reject(this.#classify(err))
+      return
+    }
+    this.#failed = err
+    if (this.#res !== undefined) this.#cut(err)
+  }
+
+  start (res: ServerResponse): void {
+    this.#res = res
+    const pending = this.#pending
+    this.#pending = undefined
+    if (pending !== undefined) for (const chunk of pending) res.write(chunk)
+    if (this.#complete) res.end()
+    else if (this.#failed !== undefined) this.#cut(this.#failed)
+    else if (pending !== undefined) this.#resume?.()
+  }
+
+  #cut (err: Error): void {
+    const code = (err as { code?: string }).code
+    if (code === 'UND_ERR_BODY_TIMEOUT') this.#ctx.flag('SI')
+    else if (this.#cancelled === undefined) this.#ctx.flag('UR')
+    this.#res!.destroy()
+  }
+
+  #finish (): void {
+    if (this.#finished) return
+    this.#finished = true
+    this.#target.inFlight--
+    if (this.#ctx.upstreamRequest === this) this.#ctx.upstreamRequest = undefined
+  }
+
+  #classify (err: Error): Error {
+    const ctx = this.#ctx
+    const cancelled = this.#cancelled
+    if (cancelled !== undefined) return cancelled
+    if (SluiceError.is(err)) {
+      if (err instanceof PayloadTooLargeError) ctx.flag('PL')
+      return err
+    }
+    if (ctx.req.socket.destroyed) {
+      ctx.flag('DC')
+      return new AbortedError('Client closed the connection', { cause: err })
+    }
+    const code = (err as { code?: string }).code ?? ''
+    const target = this.#target.id
+    if (CONNECT_FAILURES.has(code)) {
+      ctx.flag('UF')
+      return new BadGatewayError(target, 'Upstream connection failed', { cause: err })
+    }
+    if (code.startsWith('HPE_') || code === 'UND_ERR_INFO' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+      ctx.flag('UP')
+      return new BadGatewayError(target, 'Invalid upstream response', { cause: err })
+    }
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') return new UpstreamTimeoutError(target, 0, { cause: err })
+    ctx.flag('UR')
+    return new BadGatewayError(target, 'Upstream connection reset', { cause: err })
+  }
+}

@@ -1,0 +1,84 @@
+// One upstream target: an undici Pool (keep-alive, bounded sockets) plus the counters the
+// balancers read. Targets outlive snapshots when their settings are unchanged, so a reload keeps
+// warm connections.
+
+import { Pool } from 'undici'
+import type { Dispatcher } from 'undici'
+import type { Counter } from 'prom-client'
+import type { BalancerTarget } from './balancers/index.js'
+
+export interface TargetOptions {
+  /** Origin, e.g. http://127.0.0.1:9001 (no path). */
+  url: string
+  weight: number
+  connections: number
+  keepAliveTimeoutMs: number
+  connectTimeoutMs: number
+  /** No body bytes from the upstream for this long cuts the response. */
+  idleTimeoutMs: number
+}
+
+export interface TargetDeps {
+  upstream: string
+  /** sluice_upstream_requests_total */
+  requests: Counter<string>
+}
+
+export class Target implements BalancerTarget {
+  readonly id: string
+  readonly weight: number
+  /** Identity of everything that shapes the pool; equal keys may share one Target across reloads. */
+  readonly key: string
+  inFlight = 0
+  available = true
+  readonly #pool: Pool
+  readonly #deps: TargetDeps
+  readonly #byCode = new Map<number, Counter.Internal>()
+  #closing: Promise<void> | undefined
+
+  constructor (options: TargetOptions, deps: TargetDeps) {
+    this.id = new URL(options.url).origin
+    this.weight = options.weight
+    this.key = targetKey(options, deps.upstream)
+    this.#deps = deps
+    this.#pool = new Pool(this.id, {
+      connections: options.connections,
+      keepAliveTimeout: options.keepAliveTimeoutMs,
+      connectTimeout: options.connectTimeoutMs,
+      // The response timeout is a policy on the Clock (see upstream.ts); undici's own header timer
+      // would only duplicate it.
+      headersTimeout: 0,
+      bodyTimeout: options.idleTimeoutMs,
+      pipelining: 1,
+    })
+  }
+
+  dispatch (opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
+    this.#pool.dispatch(opts, handler)
+  }
+
+  /** Counts one attempt by status (0 = no response); label children are cached per code. */
+  count (code: number): void {
+    let child = this.#byCode.get(code)
+    if (child === undefined) {
+      child = this.#deps.requests.labels(this.#deps.upstream, this.id, String(code))
+      this.#byCode.set(code, child)
+    }
+    child.inc()
+  }
+
+  /** Waits for in-flight requests, then closes the sockets. Idempotent. */
+  close (): Promise<void> {
+    this.#closing ??= this.#pool.close().catch(() => {})
+    return this.#closing
+  }
+
+  /** Cuts every socket now (used when a drain deadline passes). */
+  async destroy (): Promise<void> {
+    await this.#pool.destroy().catch(() => {})
+  }
+}
+
+export function targetKey (o: TargetOptions, upstream: string): string {
+  return `${upstream}|${new URL(o.url).origin}|${o.weight}|${o.connections}|${o.keepAliveTimeoutMs}|${o.connectTimeoutMs}|${o.idleTimeoutMs}`
+}

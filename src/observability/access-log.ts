@@ -1,0 +1,41 @@
+// One JSON line per request, written when the response is over (or the client gave up). Only the
+// path is logged, never the query (it may carry tokens), and never headers, so Authorization and
+// cookies cannot leak through this line.
+
+import type { Logger } from './logger.js'
+
+/** What the gateway knows about a finished request. */
+export interface AccessRecord {
+  readonly id: string
+  readonly method: string
+  readonly path: string
+  readonly route: string | undefined
+  readonly upstream: string | undefined
+  readonly target: string | undefined
+  readonly status: number
+  readonly durationMs: number
+  readonly bytesIn: number
+  readonly bytesOut: number
+  /** Response flags (NR, UT, UF, UR, UH, DC, PL, …); empty when nothing unusual happened. */
+  readonly flags: readonly string[]
+}
+
+export type AccessLog = (r: AccessRecord) => void
+
+export function createAccessLog (logger: Logger): AccessLog {
+  return (r) => {
+    logger.info({
+      reqId: r.id,
+      method: r.method,
+      path: r.path,
+      route: r.route,
+      upstream: r.upstream,
+      target: r.target,
+      status: r.status,
+      durMs: Math.round(r.durationMs * 100) / 100,
+      bytesIn: r.bytesIn,
+      bytesOut: r.bytesOut,
+      flags: r.flags.length === 0 ? '-' : r.flags.join(','),
+    }, 'access')
+  }
+}

@@ -1,0 +1,126 @@
+// Starts a real gateway from a YAML string (written to a temp dir) on port 0, with its log lines
+// captured, and helpers to reload with new YAML and to close everything.
+
+import { request as httpRequest } from 'node:http'
+import type { IncomingHttpHeaders } from 'node:http'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import type { Clock } from '../../src/core/clock.js'
+import { createGateway } from '../../src/gateway/gateway.js'
+import type { Gateway, ReloadResult } from '../../src/gateway/gateway.js'
+import { createLogger } from '../../src/observability/logger.js'
+
+export interface TestGateway {
+  readonly url: string
+  readonly port: number
+  readonly gateway: Gateway
+  readonly file: string
+  /** Parsed log lines, in order. */
+  readonly logs: Array<Record<string, unknown>>
+  /** Access-log lines only. */
+  access (): Array<Record<string, unknown>>
+  /** Waits (bounded) until `count` access lines exist, and returns the last one. */
+  lastAccess (count: number): Promise<Record<string, unknown>>
+  reload (yaml: string): Promise<ReloadResult>
+  close (): Promise<void>
+}
+
+export interface StartOptions {
+  clock?: Clock
+  random?: () => number
+}
+
+/** `yaml` gets `server: { port: 0 }` prepended unless it has its own `server:` section. */
+export async function startGateway (yaml: string, options: StartOptions = {}): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-gw-'))
+  const file = join(dir, 'sluice.yaml')
+  const withServer = (y: string): string => /^server:/m.test(y) ? y : `server:\n  port: 0\n${y}`
+  writeFileSync(file, withServer(yaml))
+  const logs: Array<Record<string, unknown>> = []
+  const destination = new Writable({
+    write (chunk, _enc, cb) {
+      for (const line of String(chunk).split('\n')) if (line !== '') logs.push(JSON.parse(line))
+      cb()
+    },
+  })
+  const gateway = await createGateway({
+    configPath: file,
+    logger: createLogger({ level: 'info', destination }),
+    clock: options.clock,
+    random: options.random,
+  })
+  const { port } = await gateway.listen()
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    gateway,
+    file,
+    logs,
+    access: () => logs.filter(l => l.msg === 'access'),
+    async lastAccess (count) {
+      // The line is written on the response's 'close', which may trail the client's 'end'.
+      for (let i = 0; i < 200 && logs.filter(l => l.msg === 'access').length < count; i++) {
+        await new Promise(resolve => setTimeout(resolve, 5))
+      }
+      return logs.filter(l => l.msg === 'access').at(-1)!
+    },
+    reload (y) {
+      writeFileSync(file, withServer(y))
+      return gateway.reload()
+    },
+    async close () {
+      await gateway.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface SendOptions {
+  method?: string
+  headers?: Record<string, string | string[]> | string[]
+  /** A whole body (sent with Content-Length) or chunks (sent chunked). */
+  body?: string | Buffer | Array<string | Buffer>
+}
+
+export interface SendResult {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+  json<T = Record<string, unknown>> (): T
+}
+
+/** One request on its own connection (no agent), so tests never share or leak sockets. */
+export function send (base: string, path: string, options: SendOptions = {}): Promise<SendResult> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(path, base)
+    let headers = options.headers
+    // node:http adds Host only for object headers; a raw list must carry it.
+    if (Array.isArray(headers) && !headers.some(h => h.toLowerCase() === 'host')) headers = ['Host', u.host, ...headers]
+    const req = httpRequest({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname + u.search,
+      method: options.method ?? 'GET',
+      headers,
+      agent: false,
+    }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('error', reject)
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString()
+        resolve({ status: res.statusCode!, headers: res.headers, body, json: () => JSON.parse(body) })
+      })
+    })
+    req.on('error', reject)
+    const b = options.body
+    if (Array.isArray(b)) {
+      for (const c of b) req.write(c)
+      req.end()
+    } else {
+      req.end(b)
+    }
+  })
+}
