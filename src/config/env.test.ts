@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Type } from '@sinclair/typebox'
-import { ConfigError } from '../errors.js'
+import { ConfigEnvError, ConfigError } from '../errors.js'
 import { interpolate } from './env.js'
 import { loadYamlText } from './load-yaml.js'
 
@@ -66,6 +66,9 @@ test('every unset variable is reported, located at its scalar', () => {
       'x.yaml:2:6 a.b: environment variable ONE is not set and has no default',
       'x.yaml:3:10 a.c[1]: environment variable TWO is not set and has no default',
     ])
+    assert.ok(err.cause instanceof ConfigEnvError)
+    assert.equal(err.cause.code, 'SLC_CONFIG_ENV')
+    assert.equal(err.cause.variable, 'ONE')
     return true
   })
 })

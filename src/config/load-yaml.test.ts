@@ -68,3 +68,13 @@ test('one message per offending value, even when TypeBox reports several', () =>
     return true
   })
 })
+
+test('an alias bomb is refused with an issue, not a hang', () => {
+  const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
+  for (let i = 1; i < 8; i++) levels.push(`${'b'.repeat(i)}: &l${i} [${new Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`)
+  assert.throws(() => loadYamlText(levels.join('\n'), 'x.yaml', Type.Unknown(), undefined, {}), (err: unknown) => {
+    assert.ok(err instanceof ConfigError)
+    assert.match(err.issues[0] ?? '', /^x\.yaml:1:1 \(root\): .*alias/i)
+    return true
+  })
+})

@@ -34,13 +34,24 @@ export function loadYamlText<S extends TSchema> (
   for (const err of doc.errors) issues.addAt(err.pos[0], 'YAML syntax error', err.message)
   if (issues.size > 0) throw new ConfigError(issues.list())
 
-  for (const { path, variable } of interpolateEnv(doc, env)) {
-    issues.add(path, new ConfigEnvError(variable).message)
-  }
-  if (issues.size > 0) throw new ConfigError(issues.list())
+  const unset = interpolateEnv(doc, env).map(({ path, variable }) => {
+    const err = new ConfigEnvError(variable)
+    issues.add(path, err.message)
+    return err
+  })
+  // The first unset variable rides along as the cause, so code can tell SLC_CONFIG_ENV apart.
+  if (issues.size > 0) throw new ConfigError(issues.list(), { cause: unset[0] })
 
-  // An empty file is an empty mapping, so the user hears which keys are required.
-  const value = applyDefaults(schema, doc.contents === null ? {} : doc.toJS())
+  let raw: unknown
+  try {
+    // An empty file is an empty mapping, so the user hears which keys are required.
+    raw = doc.contents === null ? {} : doc.toJS()
+  } catch (err) {
+    // toJS refuses alias bombs ("excessive alias count") and similar; there is no better position.
+    issues.add([], (err as Error).message)
+    throw new ConfigError(issues.list(), { cause: err })
+  }
+  const value = applyDefaults(schema, raw)
   if (!Value.Check(schema, value)) {
     // One message per offending value: TypeBox may add a pattern error after a length error.
     const seen = new Set<string>()
