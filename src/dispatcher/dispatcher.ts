@@ -88,6 +88,14 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   // Every queued call listens on this one signal; thousands of listeners are expected, not a leak.
   setMaxListeners(0, shutdown.signal)
   let closing: Promise<void> | undefined
+  // Calls between request() and their answer, backoff sleeps included: a scheduler is idle while
+  // a call waits to retry, so draining must count calls, not queue entries.
+  let active = 0
+  let onIdle: (() => void)[] = []
+  // Clock timers are unref'd, so a script awaiting a call that waits for a token or a backoff
+  // would see Node exit under it. One ref'd handle holds the process open while calls are active.
+  let keepAlive: NodeJS.Timeout | undefined
+  const idle = (): Promise<void> => active === 0 ? Promise.resolve() : new Promise(resolve => onIdle.push(resolve))
 
   interface Finished { res?: AttemptResult, err?: unknown, attempts: number, queuedMs: number, fromCache: boolean }
 
@@ -129,6 +137,7 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
       return res
     }
     let fromCache = false
+    if (active++ === 0) keepAlive = setInterval(() => {}, 2 ** 30)
     try {
       let res: AttemptResult
       if (s.cache !== undefined && send.method === 'GET') {
@@ -158,12 +167,17 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
       throw e
     } finally {
       deadlineTimer?.cancel()
+      if (--active === 0) {
+        clearInterval(keepAlive)
+        const ws = onIdle
+        onIdle = []
+        for (const w of ws) w()
+      }
     }
   }
 
   async function doClose (opts: CloseOptions): Promise<void> {
     const all = [...suppliers.values()]
-    const idle = (): Promise<unknown> => Promise.all(all.map(s => s.scheduler.idle()))
     if (opts.drain ?? true) {
       const ms = parseDuration(opts.timeout ?? '30s', 'close timeout')
       let timer: TimerHandle | undefined

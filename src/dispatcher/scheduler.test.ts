@@ -105,7 +105,8 @@ test('a call whose deadline cannot be met is refused at once', async () => {
 test('a queued call still waiting at its deadline is rejected then, not later', async () => {
   const { clock, s, call } = setup({ rule: undefined, maxConcurrent: 1 })
   let release!: () => void
-  const busy = s.execute(() => new Promise<void>(resolve => { release = resolve }), { signal: new AbortController().signal, attempt: 1, meta: {} })
+  const pc = { signal: new AbortController().signal, attempt: 1, meta: {} }
+  const busy = s.execute(() => new Promise<void>(resolve => { release = resolve }), pc)
   const waiting = call('waiting', { deadline: 500 })
   let rejectedAt = -1
   waiting.catch(() => { rejectedAt = clock.now() })

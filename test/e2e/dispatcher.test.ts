@@ -32,7 +32,8 @@ test('a request comes back buffered, with query, JSON body and attempt info', ()
 
 test('200 requests to a 20 req/s supplier receive no 429', () => withSupplier({ rps: 20, burst: 20 }, async (server) => {
   // Burst below the supplier's own leaves room for network jitter between our send and its count.
-  const d = createDispatcher({ suppliers: { s: { baseUrl: server.url, rateLimit: { rps: 20, burst: 10 }, maxConcurrent: 8 } } })
+  const s: SupplierOptions = { baseUrl: server.url, rateLimit: { rps: 20, burst: 10 }, maxConcurrent: 8 }
+  const d = createDispatcher({ suppliers: { s } })
   const res = await Promise.all(Array.from({ length: 200 }, (_, i) => d.request({ supplier: 's', path: `/r/${i}` })))
   assert.equal(server.rejected, 0)
   assert.equal(server.count, 200)
@@ -100,7 +101,8 @@ test('the breaker opens, probes and closes', () => withSupplier({}, async (serve
 }))
 
 test('close with drain finishes queued and running work, losing nothing', () => withSupplier({}, async (server) => {
-  const d = createDispatcher({ suppliers: { s: { baseUrl: server.url, rateLimit: { rps: 100, burst: 1 }, maxConcurrent: 2 } } })
+  const s: SupplierOptions = { baseUrl: server.url, rateLimit: { rps: 100, burst: 1 }, maxConcurrent: 2 }
+  const d = createDispatcher({ suppliers: { s } })
   const calls = Array.from({ length: 20 }, (_, i) => d.request({ supplier: 's', path: `/${i}` }))
   await new Promise(resolve => setImmediate(resolve))
   assert.ok(d.metrics().s!.queued > 10)

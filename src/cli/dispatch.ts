@@ -1,0 +1,193 @@
+// `sluice dispatch -c suppliers.yaml -i requests.jsonl -o results.jsonl`: sends every input line
+// through the dispatcher and appends one result line per id. Each result is written with a
+// synchronous append as soon as it is known, so a kill loses nothing that finished; ids already in
+// the output are skipped on the next run, so a resume repeats nothing that finished.
+
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { parseArgs } from './args.js'
+import type { FlagSpec } from './args.js'
+import { loadYamlFile } from '../config/load.js'
+import { DispatcherConfigSchema } from '../config/schema/dispatcher.js'
+import { createDispatcher } from '../dispatcher/dispatcher.js'
+import type { DispatcherOptions } from '../dispatcher/options.js'
+import type { DispatchRequest } from '../dispatcher/request.js'
+import type { DispatchResponse } from '../dispatcher/response.js'
+import { SluiceError } from '../errors.js'
+import { startProgress, summaryTable, tally } from './dispatch-progress.js'
+import type { ProgressState } from './dispatch-progress.js'
+
+const FLAGS: FlagSpec[] = [
+  { name: 'config', short: 'c', type: 'string', valueName: 'FILE', description: 'Suppliers file (YAML)' },
+  { name: 'input', short: 'i', type: 'string', valueName: 'FILE', description: 'Requests, one JSON object per line' },
+  { name: 'output', short: 'o', type: 'string', valueName: 'FILE', description: 'Results, appended one JSON object per line' },
+  { name: 'window', short: 'w', type: 'string', valueName: 'N', description: 'Requests handed to the dispatcher at once [500]' },
+  { name: 'quiet', short: 'q', type: 'boolean', description: 'No progress output' },
+  { name: 'help', short: 'h', type: 'boolean', description: 'Show this help' },
+]
+
+const HELP = `Usage: sluice dispatch -c suppliers.yaml -i requests.jsonl -o results.jsonl
+
+Each input line: {"id", "supplier", "method", "path", "query", "headers", "body", "priority"}.
+Ids already present in the output file are skipped, so an interrupted run can simply be rerun.
+${FLAGS.map(f => `  -${f.short}, --${f.name}${f.valueName ? ` ${f.valueName}` : ''}  ${f.description}`).join('\n')}
+`
+
+interface InputLine { id: string, request: DispatchRequest }
+
+function doneIds (path: string): Set<string> {
+  const ids = new Set<string>()
+  if (!existsSync(path)) return ids
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    try {
+      const id = (JSON.parse(line) as { id?: unknown }).id
+      if (typeof id === 'string') ids.add(id)
+    } catch { /* a line cut by a kill is redone */ }
+  }
+  return ids
+}
+
+function parseLine (text: string, lineNo: number): InputLine | { id: string, error: string } {
+  let v: unknown
+  try { v = JSON.parse(text) } catch (err) { return { id: `line:${lineNo}`, error: `line ${lineNo}: invalid JSON (${(err as Error).message})` } }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { id: `line:${lineNo}`, error: `line ${lineNo}: expected a JSON object` }
+  const o = v as Record<string, unknown>
+  const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : undefined
+  if (id === undefined) return { id: `line:${lineNo}`, error: `line ${lineNo}: missing "id"` }
+  if (typeof o.supplier !== 'string') return { id, error: `line ${lineNo}: missing "supplier"` }
+  if (typeof o.path !== 'string') return { id, error: `line ${lineNo}: missing "path"` }
+  return { id, request: { ...o, supplier: o.supplier, path: o.path } as DispatchRequest }
+}
+
+function encodeBody (res: DispatchResponse): { body: string, bodyEncoding?: 'base64' } {
+  const text = res.body.toString('utf8')
+  return Buffer.from(text, 'utf8').equals(res.body) ? { body: text } : { body: res.body.toString('base64'), bodyEncoding: 'base64' }
+}
+
+async function countLines (path: string): Promise<number> {
+  let n = 0
+  let last = 10
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (const b of chunk) if (b === 10) n++
+    last = chunk[chunk.length - 1] ?? last
+  }
+  return last === 10 ? n : n + 1
+}
+
+export async function dispatchCommand (argv: string[]): Promise<number> {
+  let flags: Record<string, string | boolean | undefined>
+  try {
+    flags = { ...parseArgs(argv, FLAGS).flags }
+  } catch (err) {
+    process.stderr.write(`sluice dispatch: ${(err as Error).message}\n${HELP}`)
+    return 2
+  }
+  if (flags.help) {
+    process.stdout.write(HELP)
+    return 0
+  }
+  const [config, input, output] = [flags.config, flags.input, flags.output]
+  const window = Number(flags.window ?? 500)
+  if (typeof config !== 'string' || typeof input !== 'string' || typeof output !== 'string' || !(window >= 1)) {
+    process.stderr.write(`sluice dispatch: -c, -i and -o are required\n${HELP}`)
+    return 2
+  }
+  let options: DispatcherOptions
+  try {
+    options = await loadYamlFile(config, DispatcherConfigSchema) as unknown as DispatcherOptions
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`)
+    return 1
+  }
+  const d = createDispatcher(options)
+  return run(d, { input, output, window, quiet: flags.quiet === true })
+}
+
+async function run (
+  d: ReturnType<typeof createDispatcher>, o: { input: string, output: string, window: number, quiet: boolean }
+): Promise<number> {
+  const done = doneIds(o.output)
+  const out = openSync(o.output, 'a')
+  if (done.size > 0 && !readFileSync(o.output, 'utf8').endsWith('\n')) writeSync(out, '\n')
+  const write = (record: object): void => { writeSync(out, JSON.stringify(record) + '\n') }
+  const st: ProgressState = {
+    total: await countLines(o.input),
+    done: 0,
+    skipped: 0,
+    errors: 0,
+    startedAt: performance.now(),
+    perSupplier: new Map(),
+  }
+  const progress = o.quiet
+    ? undefined
+    : startProgress(st, { tty: process.stderr.isTTY === true, write: s => process.stderr.write(s) })
+  let interrupted = false
+  const onSigint = (): void => {
+    interrupted = true
+    d.close({ drain: true, timeout: '10s' }).catch(() => {})
+  }
+  process.once('SIGINT', onSigint)
+
+  const inFlight = new Set<Promise<void>>()
+  const send = (line: InputLine): Promise<void> => {
+    const t = tally(st, line.request.supplier)
+    return d.request(line.request).then(res => {
+      write({
+        id: line.id,
+        supplier: line.request.supplier,
+        status: res.status,
+        headers: res.headers,
+        ...encodeBody(res),
+        attempts: res.attempts,
+        durationMs: Math.round(res.durationMs),
+        queuedMs: Math.round(res.queuedMs),
+        fromCache: res.fromCache,
+      })
+      t.done++
+      t.totalMs += res.durationMs
+      if (res.status < 400) t.ok++
+      else t.httpErrors++
+      st.done++
+    }, (err: unknown) => {
+      const code = SluiceError.is(err) ? err.code : 'SLC_INTERNAL'
+      // Work refused because we are stopping has not been done: leave it for the resumed run.
+      if (code === 'SLC_SHUTTING_DOWN') return
+      write({ id: line.id, supplier: line.request.supplier, error: { code, message: (err as Error).message } })
+      t.done++
+      t.errors++
+      st.done++
+      st.errors++
+    })
+  }
+
+  let lineNo = 0
+  const rl = createInterface({ input: createReadStream(o.input), crlfDelay: Infinity })
+  for await (const text of rl) {
+    lineNo++
+    if (interrupted) break
+    if (text.trim() === '') continue
+    const parsed = parseLine(text, lineNo)
+    if (done.has(parsed.id)) {
+      st.skipped++
+      continue
+    }
+    done.add(parsed.id)
+    if ('error' in parsed) {
+      write({ id: parsed.id, line: lineNo, error: { code: 'SLC_BAD_REQUEST', message: parsed.error } })
+      st.done++
+      st.errors++
+      continue
+    }
+    const p = send(parsed).finally(() => inFlight.delete(p))
+    inFlight.add(p)
+    while (inFlight.size >= o.window) await Promise.race(inFlight)
+  }
+  rl.close()
+  await d.close({ drain: true, timeout: '1h' })
+  await Promise.all(inFlight)
+  progress?.stop()
+  closeSync(out)
+  process.removeListener('SIGINT', onSigint)
+  if (!o.quiet) process.stderr.write(summaryTable(st))
+  return interrupted ? 130 : 0
+}
