@@ -46,6 +46,8 @@ export class Context {
   status = 0
   /** Set by cookie affinity when the response must carry this Set-Cookie value. */
   setCookie: string | undefined = undefined
+  /** True when the gateway itself cut the response short (not the client). */
+  cut = false
   /** The upstream exchange in progress, cancelled if the client goes away. */
   upstreamRequest: { abort (reason?: Error): void } | undefined = undefined
   #abort: AbortController | undefined = undefined

@@ -122,7 +122,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
 
   function onClose (this: SluiceResponse): void {
     const ctx = this.ctx!
-    if (!this.writableFinished) {
+    if (!this.writableFinished && !ctx.cut) {
       ctx.flag('DC')
       ctx.abort()
     }

@@ -34,6 +34,8 @@ export interface TestUpstream {
   readonly requests: number
   /** Sockets currently open to this server. */
   readonly openSockets: number
+  /** The socket that carried the most recent held request. */
+  readonly heldSocket: Socket | undefined
   /** Resolves once `n` requests are being held (mode `hold`). */
   waitForHeld (n?: number): Promise<void>
   /** Answers every held request. */
@@ -47,6 +49,7 @@ export async function startUpstream (name = 'up'): Promise<TestUpstream> {
   let requests = 0
   const sockets = new Set<Socket>()
   let held: Array<() => void> = []
+  let heldSocket: Socket | undefined
   let heldWaiters: Array<{ n: number, resolve: () => void }> = []
 
   function echo (req: IncomingMessage, res: ServerResponse, status = 200): void {
@@ -85,6 +88,7 @@ export async function startUpstream (name = 'up'): Promise<TestUpstream> {
     const mode = String(req.headers['x-mode'] ?? '')
     if (mode === 'hold') {
       held.push(() => echo(req, res))
+      heldSocket = req.socket
       heldWaiters = heldWaiters.filter(w => { if (held.length >= w.n) { w.resolve(); return false } return true })
     } else if (mode === 'stall') {
       req.resume()
@@ -130,6 +134,7 @@ export async function startUpstream (name = 'up'): Promise<TestUpstream> {
     port,
     get requests () { return requests },
     get openSockets () { return sockets.size },
+    get heldSocket () { return heldSocket },
     waitForHeld (n = 1) {
       if (held.length >= n) return Promise.resolve()
       return new Promise(resolve => heldWaiters.push({ n, resolve }))

@@ -121,6 +121,7 @@ export class Forward implements Dispatcher.DispatchHandler, BodySource {
     const code = (err as { code?: string }).code
     if (code === 'UND_ERR_BODY_TIMEOUT') this.#ctx.flag('SI')
     else if (this.#cancelled === undefined) this.#ctx.flag('UR')
+    this.#ctx.cut = true
     this.#res!.destroy()
   }
 
@@ -149,7 +150,7 @@ export class Forward implements Dispatcher.DispatchHandler, BodySource {
       ctx.flag('UF')
       return new BadGatewayError(target, 'Upstream connection failed', { cause: err })
     }
-    if (code.startsWith('HPE_') || code === 'UND_ERR_INFO' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+    if (err.name === 'HTTPParserError' || code.startsWith('HPE_') || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
       ctx.flag('UP')
       return new BadGatewayError(target, 'Invalid upstream response', { cause: err })
     }
