@@ -84,6 +84,8 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
     s.breaker?.onStateChange.on(e => events.breakerStateChange.emit({ supplier: name, state: e.to }))
     suppliers.set(name, s)
   }
+  let storeReady = owned.ready
+  storeReady?.then(() => { storeReady = undefined }, () => {})
   const shutdown = new AbortController()
   // Every queued call listens on this one signal; thousands of listeners are expected, not a leak.
   setMaxListeners(0, shutdown.signal)
@@ -139,6 +141,7 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
     let fromCache = false
     if (active++ === 0) keepAlive = setInterval(() => {}, 2 ** 30)
     try {
+      if (storeReady !== undefined) await storeReady
       let res: AttemptResult
       if (s.cache !== undefined && send.method === 'GET') {
         const key = cacheKey(s.config.name, send.path, send.headers)

@@ -5,13 +5,18 @@ import type { Clock } from '../core/clock.js'
 import type { LimiterStore } from '../core/limiter/limiter.js'
 import { createMemoryStore } from '../core/limiter/memory-store.js'
 import { createRedisStore } from '../core/limiter/redis-store.js'
-import { createRedisClient } from '../core/redis.js'
+import { createRedisClient, whenRedisReady } from '../core/redis.js'
 import type { StoreOptions } from './options.js'
 
 export interface OwnedStore {
   store: LimiterStore
   /** Store error events, when the store reports them (Redis). */
   events?: unknown
+  /**
+   * Settles once the store can answer (Redis connected, or gave up waiting). Calls made before
+   * would all hit onStoreError at start-up, which with `allow` is an unmetered burst.
+   */
+  ready?: Promise<void>
   close (): Promise<void>
 }
 
@@ -26,6 +31,7 @@ export function openStore (opt: StoreOptions | LimiterStore, clock: Clock): Owne
   return {
     store,
     events: store.events,
+    ready: whenRedisReady(client, 2000).catch(() => {}),
     async close () {
       await store.close()
       client.disconnect()
