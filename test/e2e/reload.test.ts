@@ -35,16 +35,16 @@ test('reload under load: ten swaps, thousands of requests, none fails', async ()
   const client = new Pool(gw.url, { connections: 8 })
   const statuses = new Map<number, number>()
   const seen = new Set<string>()
-  let stop = false
+  const state = { stop: false }
   let done = 0
   const worker = async (): Promise<void> => {
-    while (!stop || done < 3000) {
+    while (!state.stop || done < 3000) {
       const r = await client.request({ path: '/svc/x', method: 'GET' })
       const body = await r.body.json() as { name?: string }
       statuses.set(r.statusCode, (statuses.get(r.statusCode) ?? 0) + 1)
       if (body.name !== undefined) seen.add(body.name)
       done++
-      if (done >= 3000 && stop) break
+      if (done >= 3000 && state.stop) break
     }
   }
   const workers = Array.from({ length: 8 }, worker)
@@ -53,7 +53,7 @@ test('reload under load: ten swaps, thousands of requests, none fails', async ()
     const result = await gw.reload(config(i % 2 === 0 ? b : a, `svc${i}`))
     assert.deepEqual(result, { ok: true })
   }
-  stop = true
+  state.stop = true
   await Promise.all(workers)
   await client.close()
   assert.deepEqual([...statuses.keys()], [200], JSON.stringify([...statuses]))
