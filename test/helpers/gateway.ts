@@ -1,13 +1,16 @@
 // Starts a real gateway from a YAML string (written to a temp dir) on port 0, with its log lines
 // captured, and helpers to reload with new YAML and to close everything.
 
+import cluster from 'node:cluster'
 import { request as httpRequest } from 'node:http'
 import type { IncomingHttpHeaders } from 'node:http'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 import type { Clock } from '../../src/core/clock.js'
+import { runClustered } from '../../src/gateway/cluster.js'
 import { createGateway } from '../../src/gateway/gateway.js'
 import type { Gateway, ReloadResult } from '../../src/gateway/gateway.js'
 import { createLogger } from '../../src/observability/logger.js'
@@ -122,5 +125,29 @@ export function send (base: string, path: string, options: SendOptions = {}): Pr
     } else {
       req.end(b)
     }
+  })
+}
+
+/**
+ * Child-process mode, for tests that must measure the gateway's own memory:
+ * `node --import tsx test/helpers/gateway.ts CONFIG [WORKERS]` starts a gateway (clustered when
+ * WORKERS > 1), prints `{"port":N,"pid":P}` per worker on stdout, and drains on SIGTERM.
+ */
+async function childMain (configPath: string): Promise<void> {
+  const gateway = await createGateway({ configPath, logger: createLogger({ level: 'warn' }) })
+  const { port } = await gateway.listen()
+  process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n')
+  process.once('SIGTERM', () => { gateway.close().then(() => process.exit(0), () => process.exit(1)) })
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const workers = Number(process.argv[3] ?? '1')
+  const run = workers > 1
+    ? runClustered(process.argv[2]!, workers, childMain, { log: () => {} })
+      .then(() => { if (cluster.isPrimary) process.exit(0) })
+    : childMain(process.argv[2]!)
+  run.catch((err: unknown) => {
+    console.error(err)
+    process.exit(1)
   })
 }

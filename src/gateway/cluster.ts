@@ -1,0 +1,68 @@
+// server.workers > 1: the primary forks N workers that share the listening port (node:cluster),
+// forwards SIGHUP (reload) and SIGTERM/SIGINT (drain) to them, and replaces a worker that dies
+// unexpectedly. The primary serves nothing itself.
+
+import cluster from 'node:cluster'
+
+export interface ClusterOptions {
+  /** Delay before replacing a worker that died within `crashWindowMs` of starting [1000]. */
+  restartDelayMs?: number
+  crashWindowMs?: number
+  log?: (msg: string) => void
+}
+
+/**
+ * In the primary: forks and supervises; resolves once every worker has exited after SIGTERM/SIGINT.
+ * In a worker: runs `startWorker(configPath)` (which listens and wires its own signals).
+ */
+export async function runClustered (
+  configPath: string,
+  workers: number,
+  startWorker: (configPath: string) => Promise<void>,
+  options: ClusterOptions = {}
+): Promise<void> {
+  if (cluster.isWorker) {
+    await startWorker(configPath)
+    return
+  }
+  const log = options.log ?? ((msg: string) => process.stderr.write(msg + '\n'))
+  const crashWindowMs = options.crashWindowMs ?? 1000
+  const restartDelayMs = options.restartDelayMs ?? 1000
+  const started = new Map<number, number>()
+  let stopping = false
+
+  const fork = (): void => {
+    const w = cluster.fork()
+    started.set(w.id, Date.now())
+  }
+  for (let i = 0; i < workers; i++) fork()
+
+  const live = () => Object.values(cluster.workers ?? {}).filter(w => w !== undefined)
+  const forward = (signal: NodeJS.Signals) => () => { for (const w of live()) w.process.kill(signal) }
+  const onHup = forward('SIGHUP')
+  process.on('SIGHUP', onHup)
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      if (stopping) return
+      stopping = true
+      forward('SIGTERM')()
+      if (live().length === 0) resolve()
+    }
+    process.once('SIGTERM', stop)
+    process.once('SIGINT', stop)
+    cluster.on('exit', (worker, code, signal) => {
+      const age = Date.now() - (started.get(worker.id) ?? 0)
+      started.delete(worker.id)
+      if (stopping) {
+        if (live().length === 0) resolve()
+        return
+      }
+      log(`worker ${worker.process.pid} exited (${signal ?? code}); starting a replacement`)
+      // A worker that dies right after starting (bad port, broken config) would otherwise spin.
+      if (age < crashWindowMs) setTimeout(fork, restartDelayMs)
+      else fork()
+    })
+  })
+  process.off('SIGHUP', onHup)
+}

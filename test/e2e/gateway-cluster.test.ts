@@ -1,0 +1,55 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createServer } from 'node:net'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { send } from '../helpers/gateway.js'
+import { startUpstream } from '../helpers/upstream.js'
+
+test('two workers share the port, a crashed one is replaced, SIGTERM drains and exits 0', { timeout: 30_000 }, async () => {
+  const up = await startUpstream('up')
+  // listen(0) in cluster workers gives each worker its own port, so pick a free one up front.
+  const probe = createServer()
+  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
+  const fixed = (probe.address() as { port: number }).port
+  await new Promise(resolve => probe.close(resolve))
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'))
+  const file = join(dir, 'sluice.yaml')
+  writeFileSync(file, `
+server: { port: ${fixed} }
+logging: { level: warn }
+upstreams: { up: { targets: [{ url: ${up.url} }] } }
+routes: [{ name: all, match: { path: / }, upstream: up }]
+`)
+  const helper = fileURLToPath(new URL('../helpers/gateway.ts', import.meta.url))
+  const primary = spawn(process.execPath, ['--import', 'tsx', helper, file, '2'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: primary.stdout! })
+  const workers: Array<{ port: number, pid: number }> = []
+  let notify: (() => void) | undefined
+  lines.on('line', (l) => { workers.push(JSON.parse(l)); notify?.() })
+  const waitWorkers = async (n: number): Promise<void> => {
+    while (workers.length < n) await new Promise<void>(resolve => { notify = resolve })
+  }
+  try {
+    await waitWorkers(2)
+    const port = workers[0]!.port
+    assert.equal(workers[1]!.port, port, 'one shared port')
+    assert.notEqual(workers[0]!.pid, workers[1]!.pid)
+    for (let i = 0; i < 4; i++) assert.equal((await send(`http://127.0.0.1:${port}`, '/x')).status, 200)
+    process.kill(workers[0]!.pid, 'SIGKILL')
+    await waitWorkers(3)
+    assert.equal(workers[2]!.port, port)
+    assert.equal((await send(`http://127.0.0.1:${port}`, '/x')).status, 200)
+    const exited = new Promise<number | null>(resolve => primary.once('exit', resolve))
+    primary.kill('SIGTERM')
+    assert.equal(await exited, 0)
+  } finally {
+    primary.kill('SIGKILL')
+    await up.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
