@@ -68,10 +68,13 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   const events: DispatcherEvents = {
     requestEnd: new Emitter(), retry: new Emitter(), rateLimited: new Emitter(), breakerStateChange: new Emitter(),
   }
+  const shutdown = new AbortController()
+  // Every queued call listens on this one signal; thousands of listeners are expected, not a leak.
+  setMaxListeners(0, shutdown.signal)
   const suppliers = new Map<string, Supplier>()
   for (const [name, cfg] of norm.suppliers) {
     const transport = options.transport ?? undiciTransport
-    const s = createSupplier(cfg, { clock, random, store: owned.store, transport })
+    const s = createSupplier(cfg, { clock, random, store: owned.store, transport, shutdownSignal: shutdown.signal })
     s.onAttempt = (res) => {
       if (res.status !== 429) return
       s.stats.rateLimited++
@@ -86,9 +89,6 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   }
   let storeReady = owned.ready
   storeReady?.then(() => { storeReady = undefined }, () => {})
-  const shutdown = new AbortController()
-  // Every queued call listens on this one signal; thousands of listeners are expected, not a leak.
-  setMaxListeners(0, shutdown.signal)
   let closing: Promise<void> | undefined
   // Calls between request() and their answer, backoff sleeps included: a scheduler is idle while
   // a call waits to retry, so draining must count calls, not queue entries.

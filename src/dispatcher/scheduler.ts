@@ -47,7 +47,18 @@ function abortError (signal: AbortSignal): Error {
   return SluiceError.is(signal.reason) ? signal.reason : new AbortedError(undefined, { cause: signal.reason })
 }
 
-export function createScheduler (opts: SchedulerOptions, deps: { clock: Clock, store: LimiterStore }): Scheduler {
+export interface SchedulerDeps {
+  clock: Clock
+  store: LimiterStore
+  /**
+   * The owner's shutdown signal, when it rejects queued calls itself (rejectQueued) on close. Calls
+   * carrying exactly this signal get no abort listener: EventTarget removal is linear in the
+   * listener count, so thousands of queued calls each listening on one signal cost O(n²).
+   */
+  sharedSignal?: AbortSignal
+}
+
+export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): Scheduler {
   const { clock, store } = deps
   const { rule, key, maxConcurrent } = opts
   const queue = new PriorityQueue<Waiter>({ maxSize: opts.maxQueue, agingAfterMs: opts.agingAfterMs, name: opts.name })
@@ -129,6 +140,7 @@ export function createScheduler (opts: SchedulerOptions, deps: { clock: Clock, s
       const ahead = perLevel.slice(1, priority + 1).reduce((a, b) => a + b, 0)
       if (now + estimateStartMs(ahead, rule, last, now) > deadline) throw new QueueTimeoutError(opts.name)
     }
+    const listen = pc.signal !== deps.sharedSignal
     return new Promise<void>((resolve, reject) => {
       let deadlineTimer: TimerHandle | undefined
       const leave = (err: Error): void => {
@@ -149,12 +161,12 @@ export function createScheduler (opts: SchedulerOptions, deps: { clock: Clock, s
         reject,
         cleanup () {
           deadlineTimer?.cancel()
-          pc.signal.removeEventListener('abort', onAbort)
+          if (listen) pc.signal.removeEventListener('abort', onAbort)
         },
       }
       const entry = queue.push(w, priority, now)
       perLevel[priority]!++
-      pc.signal.addEventListener('abort', onAbort, { once: true })
+      if (listen) pc.signal.addEventListener('abort', onAbort, { once: true })
       if (deadline !== undefined) {
         deadlineTimer = clock.setTimeout(() => leave(new QueueTimeoutError(opts.name)), deadline - now)
       }

@@ -44,6 +44,8 @@ export interface SupplierDeps {
   transport: Transport
   /** Bucket key prefix: the same supplier name in several processes shares one bucket. */
   keyPrefix?: string
+  /** The dispatcher's shutdown signal (see SchedulerDeps.sharedSignal). */
+  shutdownSignal?: AbortSignal
 }
 
 export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Supplier {
@@ -57,7 +59,7 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
     maxConcurrent: config.maxConcurrent,
     maxQueue: config.queue.maxSize,
     agingAfterMs: config.queue.agingAfterMs,
-  }, { clock, store: deps.store })
+  }, { clock, store: deps.store, sharedSignal: deps.shutdownSignal })
   const r = config.retry
   const retry = r === undefined
     ? undefined
