@@ -22,6 +22,8 @@ export interface ServeOptions {
   readonly config?: GatewayConfig
   /** File watch + SIGHUP reloads (default true). */
   readonly watch?: boolean
+  /** Default: the gateway's own (buffered, async stdout). */
+  readonly logger?: Logger
 }
 
 const urlOf = (a: { host: string, port: number }): string =>
@@ -31,6 +33,7 @@ export async function serve (options: ServeOptions): Promise<Serving> {
   const gateway = await createGateway({
     configPath: options.configPath,
     ...(options.config ? { config: options.config } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   })
   const { admin: adminConfig } = gateway.config
   const admin = createAdminServer(
@@ -50,6 +53,9 @@ export async function serve (options: ServeOptions): Promise<Serving> {
   const gatewayUrl = urlOf(gatewayAddr)
   const adminUrl = urlOf(adminAddr)
   gateway.logger.info({ url: gatewayUrl, admin: adminUrl, pid: process.pid }, `sluice listening on ${gatewayUrl} (admin ${adminUrl})`)
+  // The default logger buffers stdout for the access log's sake; whoever waits for this line
+  // (an operator, a supervisor, a test) should not wait for the buffer to fill.
+  gateway.logger.flush()
 
   let stopping: Promise<void> | undefined
   return {
@@ -65,6 +71,7 @@ export async function serve (options: ServeOptions): Promise<Serving> {
         await gateway.close()
         await admin.close()
         gateway.logger.info('sluice stopped')
+        gateway.logger.flush()
       })()
       return stopping
     },

@@ -3,6 +3,8 @@
 // they are set on process.env rather than passed once, so an admin reload re-reads them too.
 
 import { randomBytes } from 'node:crypto'
+import { pino } from 'pino'
+import { createLogger } from '../observability/logger.js'
 import { packageFile } from '../cli/package-files.js'
 import { serve, type Serving } from '../cli/serve.js'
 import { startDemoServices } from './services.js'
@@ -36,7 +38,9 @@ export async function startDemo (options: DemoOptions = {}): Promise<Demo> {
   const configPath = packageFile('examples/demo.yaml')
   let serving: Serving
   try {
-    serving = await serve({ configPath, watch: false })
+    // Synchronous stdout: in a demo, each access-log line should appear as its request ends.
+    const logger = createLogger({ level: 'info', destination: pino.destination({ dest: 1, sync: true }) })
+    serving = await serve({ configPath, watch: false, logger })
   } catch (err) {
     await services.close()
     throw err

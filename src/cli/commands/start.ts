@@ -28,15 +28,19 @@ export const start: Command = {
     const workers = config.server.workers === 'auto' ? availableParallelism() : config.server.workers
     if (workers > 1) {
       const { runClustered } = await import('../../gateway/cluster.js')
-      return runClustered(configPath, workers, () => serveUntilSignal(configPath))
+      // The primary supervises and forwards signals; each worker serves (admin port shared too).
+      await runClustered(configPath, workers, async (path) => { await serveUntilSignal(path, undefined, true) })
+      return 0
     }
     return serveUntilSignal(configPath, config)
   },
 }
 
-async function serveUntilSignal (configPath: string, config?: GatewayConfig): Promise<number> {
+async function serveUntilSignal (configPath: string, config?: GatewayConfig, worker = false): Promise<number> {
   const { serve } = await import('../serve.js')
-  const signal = shutdownSignal()
+  // A Ctrl-C reaches a worker twice (from the terminal, then forwarded by the primary); only a
+  // lone process treats a second signal as "stop waiting".
+  const signal = shutdownSignal({ forceOnSecond: !worker })
   const running = await serve({ configPath, ...(config ? { config } : {}) })
   running.logger.info({ signal: await signal }, 'draining')
   await running.stop()

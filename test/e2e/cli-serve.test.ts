@@ -1,0 +1,105 @@
+// `sluice start` and `sluice demo` as child processes: serve real traffic, then stop on a signal
+// and exit 0. Run from a temp dir so the package must find its own files (examples/, package.json).
+import { test, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
+const TSX = import.meta.resolve('tsx')
+const dir = mkdtempSync(join(tmpdir(), 'sluice-serve-'))
+after(() => rmSync(dir, { recursive: true, force: true }))
+
+interface Running {
+  child: ChildProcess
+  exit: Promise<number | null>
+  output (): string
+  waitFor (re: RegExp): Promise<RegExpExecArray>
+}
+
+function spawnSluice (args: string[]): Running {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  const waiters: Array<() => void> = []
+  const onData = (chunk: Buffer): void => {
+    out += chunk.toString('utf8')
+    for (const w of waiters.splice(0)) w()
+  }
+  child.stdout!.on('data', onData)
+  child.stderr!.on('data', onData)
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    for (const w of waiters.splice(0)) w()
+    resolve(code)
+  }))
+  return {
+    child,
+    exit,
+    output: () => out,
+    waitFor (re) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const m = re.exec(out)
+          if (m) resolve(m)
+          else if (child.exitCode !== null) reject(new Error(`exited ${child.exitCode} before ${re}:\n${out}`))
+          else waiters.push(check)
+        }
+        check()
+      })
+    },
+  }
+}
+
+test('start serves a request through to a real upstream, then SIGTERM drains and exits 0', async (t) => {
+  const upstream = createServer((req, res) => res.end(`hello from upstream ${req.url}`))
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => upstream.close(() => resolve())))
+  const port = (upstream.address() as AddressInfo).port
+  writeFileSync(join(dir, 'start.yaml'), `server: { host: 127.0.0.1, port: 0 }
+admin: { host: 127.0.0.1, port: 0 }
+logging: { level: info, accessLog: false }
+upstreams:
+  app:
+    targets: [{ url: http://127.0.0.1:${port} }]
+routes:
+  - name: app
+    match: { path: /api }
+    stripPrefix: /api
+    upstream: app
+`)
+  const sluice = spawnSluice(['start', '-c', 'start.yaml'])
+  t.after(() => { sluice.child.kill('SIGKILL') })
+  const [, gw, admin] = await sluice.waitFor(/"url":"(http:\/\/[^"]+)","admin":"(http:\/\/[^"]+)"/)
+  const res = await fetch(`${gw}/api/things?x=1`)
+  assert.equal(res.status, 200)
+  assert.equal(await res.text(), 'hello from upstream /things?x=1')
+  assert.equal((await fetch(`${admin}/healthz`)).status, 200)
+  sluice.child.kill('SIGTERM')
+  assert.equal(await sluice.exit, 0, sluice.output())
+})
+
+test('demo starts services and a gateway, balances /api/users, and stops on SIGINT with exit 0', async (t) => {
+  const sluice = spawnSluice(['demo', '--port', '0', '--admin-port', '0'])
+  t.after(() => { sluice.child.kill('SIGKILL') })
+  await sluice.waitFor(/Press Ctrl-C to stop/)
+  const [, gw] = await sluice.waitFor(/gateway {2}(http:\/\/\S+)/)
+  assert.match(sluice.output(), new RegExp(`curl -s ${gw!.replaceAll('.', '\\.')}/api/users/1`))
+  const instances = new Set<string>()
+  for (let i = 0; i < 4; i++) {
+    const res = await fetch(`${gw}/api/users/2`)
+    assert.equal(res.status, 200)
+    const body = await res.json() as { instance: string, user: { name: string } }
+    assert.equal(body.user.name, 'Grace Hopper')
+    instances.add(body.instance)
+  }
+  assert.deepEqual([...instances].sort(), ['users-1', 'users-2'])
+  const order = await fetch(`${gw}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"item":"tea"}' })
+  assert.equal(order.status, 201)
+  assert.equal((await order.json() as { order: { item: string } }).order.item, 'tea')
+  sluice.child.kill('SIGINT')
+  assert.equal(await sluice.exit, 0, sluice.output())
+})
