@@ -3,6 +3,7 @@
 // `::ffff:10.1.2.3` and a v6 rule `::ffff:0:0/96` matches every v4 peer.
 
 import { isIPv4, isIPv6 } from 'node:net'
+import { parseCidr } from '../config/cidr.js'
 
 /** 16 bytes, network order; undefined for anything that is not an IP address. */
 export function parseIp (text: string): Uint8Array | undefined {
@@ -47,7 +48,7 @@ export type CidrMatcher = (address: string | undefined) => boolean
 
 /** Throws TypeError on a malformed CIDR (the config loader has validated them already). */
 export function compileCidrs (cidrs: readonly string[]): CidrMatcher {
-  const rules: Rule[] = cidrs.map(parseCidr)
+  const rules: Rule[] = cidrs.map(toRule)
   if (rules.length === 0) return () => false
   const seen = new Map<string, boolean>()
   return (address) => {
@@ -63,16 +64,11 @@ export function compileCidrs (cidrs: readonly string[]): CidrMatcher {
   }
 }
 
-function parseCidr (cidr: string): Rule {
-  const slash = cidr.indexOf('/')
-  const addr = slash === -1 ? cidr : cidr.slice(0, slash)
-  const net = parseIp(addr.trim())
-  if (net === undefined) throw new TypeError(`invalid CIDR ${JSON.stringify(cidr)}`)
-  const v4 = isIPv4(addr.trim())
-  const max = v4 ? 32 : 128
-  const bits = slash === -1 ? max : Number(cidr.slice(slash + 1))
-  if (!Number.isInteger(bits) || bits < 0 || bits > max) throw new TypeError(`invalid CIDR ${JSON.stringify(cidr)}`)
-  return { net, bits: v4 ? bits + 96 : bits }
+function toRule (cidr: string): Rule {
+  const parsed = parseCidr(cidr.trim())
+  const net = parsed && parseIp(parsed.address)
+  if (parsed === undefined || net === undefined) throw new TypeError(`invalid CIDR ${JSON.stringify(cidr)}`)
+  return { net, bits: parsed.family === 'ipv4' ? parsed.prefix + 96 : parsed.prefix }
 }
 
 function inNet (ip: Uint8Array, { net, bits }: Rule): boolean {
