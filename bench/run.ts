@@ -1,0 +1,41 @@
+// `npm run bench`: the micro benchmarks (router, dispatcher) and the gateway macro benchmark
+// against its peers. BENCH_QUICK=1 makes every part short (a smoke run, not a measurement);
+// BENCH_ONLY=router,dispatcher,gateway picks parts. A part that cannot run (missing harness or
+// tools) is reported and skipped so the others still print.
+
+const quick = process.env.BENCH_QUICK === '1'
+const only = new Set((process.env.BENCH_ONLY ?? 'router,dispatcher,gateway').split(',').map((s) => s.trim()))
+
+interface MicroRow { name: string, opsPerSec: number, nsPerOp: number }
+
+function microTable (rows: MicroRow[]): string {
+  const lines = ['| benchmark | ops/s | ns/op |', '|---|---:|---:|']
+  for (const r of rows) lines.push(`| ${r.name} | ${Math.round(r.opsPerSec).toLocaleString('en-US')} | ${r.nsPerOp.toFixed(0)} |`)
+  return lines.join('\n')
+}
+
+async function part (name: string, fn: () => Promise<string>): Promise<void> {
+  if (!only.has(name)) return
+  console.log(`\n## ${name}${quick ? ' (BENCH_QUICK: smoke run, numbers are not measurements)' : ''}\n`)
+  try {
+    console.log(await fn())
+  } catch (err) {
+    console.log(`skipped: ${err instanceof Error ? err.message : String(err)}`)
+    process.exitCode = 1
+  }
+}
+
+await part('router', async () => {
+  const { runRouterBench } = await import('./router.js')
+  return microTable(await runRouterBench({ time: quick ? 100 : 1000 }))
+})
+
+await part('dispatcher', async () => {
+  const { runDispatcherBench, formatRows } = await import('./dispatcher.js')
+  return formatRows(await runDispatcherBench({ quick }))
+})
+
+await part('gateway', async () => {
+  const { runGatewayBench } = await import('./gateway.js')
+  return (await runGatewayBench({ quick })).table
+})
