@@ -3,7 +3,7 @@
 
 import { ConfigError, SluiceError, UsageError } from '../errors.js'
 import type { Command } from './command.js'
-import { commandHelp, mainHelp } from './help.js'
+import { mainHelp } from './help.js'
 import { packageVersion } from './package-files.js'
 import { start } from './commands/start.js'
 import { validate } from './commands/validate.js'
@@ -18,7 +18,9 @@ export async function main (argv: readonly string[]): Promise<number> {
   try {
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const cmd = COMMANDS.find((c) => c.name === rest[0])
-      process.stdout.write(cmd ? commandHelp(cmd) : mainHelp(COMMANDS, packageVersion()))
+      // Each command renders its own --help (dispatch has its own parser).
+      if (cmd) return await cmd.run(['--help'])
+      process.stdout.write(mainHelp(COMMANDS, packageVersion()))
       return 0
     }
     if (first === '--version' || first === '-v') {

@@ -20,6 +20,6 @@ Options:
   -v, --version  Print the version
 
 Environment:
-  SLUICE_CONFIG  Config file for \`sluice start\` when -c is not given
+  SLUICE_CONFIG  Config file for \`sluice start\` and \`sluice validate\` when -c is not given
 `
 }

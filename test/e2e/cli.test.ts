@@ -117,6 +117,15 @@ describe('sluice CLI', { concurrency: 4 }, () => {
     assert.match(r.stderr, /xref\.yaml:8:\d+ routes\[0\]\.upstream: .*"user"/)
   })
 
+  test('start with an invalid config exits 1 with the located errors, before listening', async () => {
+    const file = join(dir, 'bad-start.yaml')
+    writeFileSync(file, GOOD.replace('    upstream: users', '    upstream: user'))
+    const r = await sluice(['start', '-c', file])
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /bad-start\.yaml:8:\d+ routes\[0\]\.upstream/)
+    assert.doesNotMatch(r.stdout, /listening/)
+  })
+
   test('validate on a missing file exits 1 and names the file', async () => {
     const r = await sluice(['validate', '-c', 'missing.yaml'])
     assert.equal(r.code, 1)
