@@ -50,6 +50,9 @@ function report (err: unknown, command: string | undefined): number {
     process.stderr.write(`sluice: ${err.message} (${err.code})\n`)
     return 1
   }
-  process.stderr.write(`sluice: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  // System errors (a port in use, a file not readable) say everything in their message; a stack
+  // is only useful for the unexpected.
+  const system = err instanceof Error && 'syscall' in err
+  process.stderr.write(`sluice: ${err instanceof Error ? (system ? err.message : (err.stack ?? err.message)) : String(err)}\n`)
   return 1
 }
