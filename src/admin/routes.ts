@@ -3,14 +3,14 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ConfigError } from '../errors.js'
-import type { Metrics } from '../observability/metrics.js'
 import { sendJson, sendError } from './respond.js'
 import { InternalError } from '../errors.js'
 
 /** The part of a Gateway the admin listener needs (structural, so a cluster primary can offer it too). */
 export interface AdminTarget {
   readonly serving: boolean
-  readonly metrics: Metrics
+  /** Anything with a prom-client-like registry: a gateway's own, or the cluster aggregate. */
+  readonly metrics: { readonly registry: { readonly contentType: string, metrics (): Promise<string> } }
   reload (): Promise<{ ok: true } | { ok: false, error: ConfigError }>
 }
 

@@ -4,13 +4,15 @@
 import type { Logger } from 'pino'
 import { createGateway, type Gateway } from '../gateway/gateway.js'
 import { createAdminServer, type AdminServer } from '../admin/server.js'
+import { serveClusterAdmin } from '../admin/cluster.js'
 import type { GatewayConfig } from '../config/schema/index.js'
 
 export interface Serving {
   readonly gateway: Gateway
-  readonly admin: AdminServer
+  /** Absent in a cluster worker: the primary owns the admin listener (see admin/cluster.ts). */
+  readonly admin: AdminServer | undefined
   readonly gatewayUrl: string
-  readonly adminUrl: string
+  readonly adminUrl: string | undefined
   readonly logger: Logger
   /** Stops watching, drains the gateway (server.drainTimeout) and closes the admin listener. */
   stop (): Promise<void>
@@ -24,6 +26,8 @@ export interface ServeOptions {
   readonly watch?: boolean
   /** Default: the gateway's own (buffered, async stdout). */
   readonly logger?: Logger
+  /** A node:cluster worker: no admin listener; answer the primary's scrapes and reloads over IPC. */
+  readonly clusterWorker?: boolean
 }
 
 const urlOf = (a: { host: string, port: number }): string =>
@@ -36,23 +40,27 @@ export async function serve (options: ServeOptions): Promise<Serving> {
     ...(options.logger ? { logger: options.logger } : {}),
   })
   const { admin: adminConfig } = gateway.config
-  const admin = createAdminServer(
-    { host: adminConfig.host, port: adminConfig.port, token: adminConfig.token },
-    { target: gateway, logger: gateway.logger }
-  )
+  const admin = options.clusterWorker === true
+    ? undefined
+    : createAdminServer(
+      { host: adminConfig.host, port: adminConfig.port, token: adminConfig.token },
+      { target: gateway, logger: gateway.logger }
+    )
+  const unserveCluster = options.clusterWorker === true ? serveClusterAdmin(gateway) : undefined
   let gatewayAddr: { host: string, port: number }
-  let adminAddr: { host: string, port: number }
+  let adminAddr: { host: string, port: number } | undefined
   try {
     gatewayAddr = await gateway.listen()
-    adminAddr = await admin.listen()
+    adminAddr = await admin?.listen()
   } catch (err) {
-    await Promise.allSettled([gateway.close(), admin.close()])
+    await Promise.allSettled([gateway.close(), admin?.close()])
     throw err
   }
   const unwatch = options.watch === false ? undefined : gateway.watch()
   const gatewayUrl = urlOf(gatewayAddr)
-  const adminUrl = urlOf(adminAddr)
-  gateway.logger.info({ url: gatewayUrl, admin: adminUrl, pid: process.pid }, `sluice listening on ${gatewayUrl} (admin ${adminUrl})`)
+  const adminUrl = adminAddr && urlOf(adminAddr)
+  gateway.logger.info({ url: gatewayUrl, admin: adminUrl, pid: process.pid },
+    `sluice listening on ${gatewayUrl}${adminUrl ? ` (admin ${adminUrl})` : ''}`)
   // The default logger buffers stdout for the access log's sake; whoever waits for this line
   // (an operator, a supervisor, a test) should not wait for the buffer to fill.
   gateway.logger.flush()
@@ -67,9 +75,10 @@ export async function serve (options: ServeOptions): Promise<Serving> {
     stop () {
       stopping ??= (async () => {
         unwatch?.()
+        unserveCluster?.()
         // The admin listener stays up during the drain so /healthz can report 503 to the balancer.
         await gateway.close()
-        await admin.close()
+        await admin?.close()
         gateway.logger.info('sluice stopped')
         gateway.logger.flush()
       })()

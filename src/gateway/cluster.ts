@@ -9,6 +9,8 @@ export interface ClusterOptions {
   restartDelayMs?: number
   crashWindowMs?: number
   log?: (msg: string) => void
+  /** Called in the primary when SIGTERM/SIGINT starts the drain. */
+  onStopping?: () => void
 }
 
 /**
@@ -46,6 +48,7 @@ export async function runClustered (
     const stop = (): void => {
       if (stopping) return
       stopping = true
+      options.onStopping?.()
       forward('SIGTERM')()
       if (live().length === 0) resolve()
     }

@@ -2,57 +2,16 @@
 // and exit 0. Run from a temp dir so the package must find its own files (examples/, package.json).
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { spawnSluice as spawnRaw, type Running } from '../helpers/sluice-process.js'
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
-const TSX = import.meta.resolve('tsx')
 const dir = mkdtempSync(join(tmpdir(), 'sluice-serve-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
-
-interface Running {
-  child: ChildProcess
-  exit: Promise<number | null>
-  output (): string
-  waitFor (re: RegExp): Promise<RegExpExecArray>
-}
-
-function spawnSluice (args: string[]): Running {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  const waiters: Array<() => void> = []
-  const onData = (chunk: Buffer): void => {
-    out += chunk.toString('utf8')
-    for (const w of waiters.splice(0)) w()
-  }
-  child.stdout!.on('data', onData)
-  child.stderr!.on('data', onData)
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    for (const w of waiters.splice(0)) w()
-    resolve(code)
-  }))
-  return {
-    child,
-    exit,
-    output: () => out,
-    waitFor (re) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          const m = re.exec(out)
-          if (m) resolve(m)
-          else if (child.exitCode !== null) reject(new Error(`exited ${child.exitCode} before ${re}:\n${out}`))
-          else waiters.push(check)
-        }
-        check()
-      })
-    },
-  }
-}
+const spawnSluice = (args: string[]): Running => spawnRaw(args, dir)
 
 test('start serves a request through to a real upstream, then SIGTERM drains and exits 0', async (t) => {
   const upstream = createServer((req, res) => res.end(`hello from upstream ${req.url}`))

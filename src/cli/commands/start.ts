@@ -26,14 +26,29 @@ export const start: Command = {
     const { loadConfigFile } = await import('../../config/load.js')
     const config = await loadConfigFile(configPath)
     const workers = config.server.workers === 'auto' ? availableParallelism() : config.server.workers
-    if (workers > 1) {
-      const { runClustered } = await import('../../gateway/cluster.js')
-      // The primary supervises and forwards signals; each worker serves (admin port shared too).
-      await runClustered(configPath, workers, async (path) => { await serveUntilSignal(path, undefined, true) })
-      return 0
-    }
+    if (workers > 1) return runCluster(configPath, config, workers)
     return serveUntilSignal(configPath, config)
   },
+}
+
+async function runCluster (configPath: string, config: GatewayConfig, workers: number): Promise<number> {
+  const { runClustered } = await import('../../gateway/cluster.js')
+  const cluster = (await import('node:cluster')).default
+  if (cluster.isWorker) {
+    await runClustered(configPath, workers, async (path) => { await serveUntilSignal(path, undefined, true) })
+    return 0
+  }
+  // The primary supervises workers and owns the admin listener, so scrapes see every worker and
+  // a reload reaches them all (admin/cluster.ts).
+  const { createAdminServer } = await import('../../admin/server.js')
+  const { createClusterAdminTarget } = await import('../../admin/cluster.js')
+  const target = createClusterAdminTarget()
+  const admin = createAdminServer(config.admin, { target })
+  const addr = await admin.listen()
+  process.stderr.write(`sluice primary ${process.pid}: ${workers} workers, admin http://${addr.host}:${addr.port}\n`)
+  await runClustered(configPath, workers, async () => {}, { onStopping: () => target.stopping() })
+  await admin.close()
+  return 0
 }
 
 async function serveUntilSignal (configPath: string, config?: GatewayConfig, worker = false): Promise<number> {
@@ -41,7 +56,7 @@ async function serveUntilSignal (configPath: string, config?: GatewayConfig, wor
   // A Ctrl-C reaches a worker twice (from the terminal, then forwarded by the primary); only a
   // lone process treats a second signal as "stop waiting".
   const signal = shutdownSignal({ forceOnSecond: !worker })
-  const running = await serve({ configPath, ...(config ? { config } : {}) })
+  const running = await serve({ configPath, ...(config ? { config } : {}), clusterWorker: worker })
   running.logger.info({ signal: await signal }, 'draining')
   await running.stop()
   return 0
