@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../observability/logger.js'
 import { scanRequestHeaders } from './headers.js'
+import type { Stage } from './pipeline.js'
 import type { CompiledRoute } from './route.js'
 import { resolveRequestId } from './stages/request-id.js'
 
@@ -15,6 +16,12 @@ import { resolveRequestId } from './stages/request-id.js'
  * DC downstream closed early, PL payload too large, LR local reply by a stage.
  */
 export type Flag = 'NR' | 'UT' | 'SI' | 'UF' | 'UR' | 'UP' | 'UH' | 'DC' | 'PL' | 'LR'
+
+// Shared empty defaults: most requests never set a flag and most routes have no params, so the
+// Context does not allocate them up front.
+const NO_FLAGS: readonly Flag[] = Object.freeze([])
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>
+const NO_STAGES: readonly Stage[] = Object.freeze([])
 
 export class Context {
   readonly id: string
@@ -37,9 +44,10 @@ export class Context {
   readonly forwardedHost: string | undefined
   readonly hasBody: boolean
   readonly contentLength: number | undefined
-  readonly flags: Flag[] = []
+  /** Response flags so far, in the order they were raised (read-only; add with `flag`). */
+  flags: readonly Flag[] = NO_FLAGS
   route: CompiledRoute | undefined = undefined
-  params: Record<string, string> = {}
+  params: Record<string, string> = NO_PARAMS
   /** Origin of the target that answered (or was tried last). */
   target: string | undefined = undefined
   /** Final status sent downstream; 0 until the head is written. */
@@ -50,6 +58,9 @@ export class Context {
   cut = false
   /** The upstream exchange in progress, cancelled if the client goes away. */
   upstreamRequest: { abort (reason?: Error): void } | undefined = undefined
+  /** Pipeline bookkeeping (pipeline.ts): the stages this request runs and how many have started. */
+  stages: readonly Stage[] = NO_STAGES
+  stagesRan = 0
   #abort: AbortController | undefined = undefined
 
   constructor (req: IncomingMessage, res: ServerResponse, clock: Clock, log: Logger) {
@@ -92,6 +103,6 @@ export class Context {
   }
 
   flag (f: Flag): void {
-    if (!this.flags.includes(f)) this.flags.push(f)
+    if (!this.flags.includes(f)) this.flags = [...this.flags, f]
   }
 }

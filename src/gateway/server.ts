@@ -12,8 +12,9 @@ import type { AccessLog } from '../observability/access-log.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
 import { Context } from './context.js'
-import { run } from './pipeline.js'
+import { createRunner } from './pipeline.js'
 import { errorBody, send, toReply } from './reply.js'
+import type { ResponseHead } from './reply.js'
 import { RouteMetrics } from './route.js'
 import type { LiveSnapshot } from './snapshot.js'
 import { generateRequestId } from './stages/request-id.js'
@@ -70,6 +71,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     requestTimeout: 0,
   }, onRequest)
   server.keepAliveTimeout = options.keepAliveTimeoutMs
+  const runner = createRunner(finish)
 
   function onRequest (req: IncomingMessage, response: ServerResponse): void {
     const res = response as SluiceResponse
@@ -96,13 +98,13 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
       const route = m.route.payload
       ctx.route = route
       ctx.params = m.params
-      run(route.stages, ctx, route.upstream).then(head => finish(ctx, head), onUnexpected)
+      runner.run(route.stages, ctx, route.upstream)
     } catch (err) {
       finish(ctx, toReply(err, ctx))
     }
   }
 
-  function finish (ctx: Context, head: Parameters<typeof send>[1]): void {
+  function finish (ctx: Context, head: ResponseHead): void {
     if (draining) ctx.res.shouldKeepAlive = false
     // A local reply sent before the client finished uploading must close the connection, or
     // node:http would read (and discard) the rest of a possibly huge body to reuse the socket.
@@ -114,10 +116,6 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
       head.stream?.abort()
       ctx.res.destroy()
     }
-  }
-
-  function onUnexpected (err: unknown): void {
-    logger.error({ err }, 'request handling failed')
   }
 
   function onClose (this: SluiceResponse): void {

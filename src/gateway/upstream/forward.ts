@@ -1,7 +1,11 @@
-// One attempt against one target: an undici dispatch handler that resolves with the response head
+// One attempt against one target: an undici dispatch handler that answers with the response head
 // and then streams the body into the client's response with backpressure both ways (undici pauses
-// the upstream socket while the client's socket is full). Nothing is buffered beyond the chunks
-// that arrive between the head and the moment the server writes it.
+// the upstream socket while the client's socket is full). On the direct path the head is written
+// from inside onHeaders, so nothing is buffered; behind a promise-based policy the chunks that
+// arrive before the head is written are held (the socket is paused meanwhile).
+//
+// The attempt is its own entry in the upstream's deadline queue: the response timeout costs no
+// timer, closure or AbortController per request (see deadline.ts).
 //
 // It uses undici's (deprecated but supported) raw-header handler API: the newer controller API
 // parses every header into an object first, which a proxy immediately turns back into a list.
@@ -13,53 +17,65 @@ import {
 } from '../../errors.js'
 import type { Context } from '../context.js'
 import { filterResponseHeaders } from '../headers.js'
-import type { BodySource, ResponseHead } from '../reply.js'
+import type { Answer } from '../pipeline.js'
+import type { BodySource } from '../reply.js'
+import { Deadlined } from './deadline.js'
+import type { DeadlineQueue } from './deadline.js'
 import type { Target } from './target.js'
 
 const CONNECT_FAILURES = new Set([
   'ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED',
 ])
 
-export class Forward implements Dispatcher.DispatchHandler, BodySource {
-  readonly head: Promise<ResponseHead>
+export class Forward extends Deadlined implements Dispatcher.DispatchHandler, BodySource {
   readonly #ctx: Context
   readonly #target: Target
-  #resolve!: (head: ResponseHead) => void
-  #reject!: (err: Error) => void
-  #abortDispatch: ((err?: Error) => void) | undefined
-  #resume: (() => void) | undefined
-  #res: ServerResponse | undefined
-  #pending: Buffer[] | undefined
-  #cancelled: Error | undefined
+  readonly #answer: Answer
+  readonly #deadlines: DeadlineQueue
+  readonly #upstream: string
+  #abortDispatch: ((err?: Error) => void) | undefined = undefined
+  #resume: (() => void) | undefined = undefined
+  #res: ServerResponse | undefined = undefined
+  #pending: Buffer[] | undefined = undefined
+  #cancelled: Error | undefined = undefined
+  /** The answer (head or error) went out; at most once. */
+  #answered = false
   #headed = false
   #complete = false
-  #failed: Error | undefined
+  #failed: Error | undefined = undefined
   #finished = false
   #drainHooked = false
 
-  constructor (ctx: Context, target: Target) {
+  constructor (ctx: Context, target: Target, answer: Answer, deadlines: DeadlineQueue, upstream: string) {
+    super()
     this.#ctx = ctx
     this.#target = target
-    this.head = new Promise<ResponseHead>((resolve, reject) => {
-      this.#resolve = resolve
-      this.#reject = reject
-    })
+    this.#answer = answer
+    this.#deadlines = deadlines
+    this.#upstream = upstream
     target.inFlight++
     ctx.target = target.id
     ctx.upstreamRequest = this
+    deadlines.add(this)
   }
 
-  /** Cancels the exchange: before the head it rejects with `reason`; after it the client's response is cut. */
+  /** Cancels the exchange: before the head it answers with `reason`; after it the client's response is cut. */
   abort (reason: Error = new AbortedError('Client closed the connection')): void {
     if (this.#finished) return
     this.#cancelled ??= reason
     if (this.#abortDispatch !== undefined) this.#abortDispatch(reason)
+    // Still queued in the pool: answer now; onConnect aborts the dispatch when it gets that far.
+    else this.#fail(reason)
   }
 
   /** EventTarget listener form, so an AbortSignal can cancel us without a closure. */
   handleEvent (event: Event): void {
     const reason: unknown = (event.target as AbortSignal).reason
     this.abort(reason instanceof Error ? reason : new AbortedError())
+  }
+
+  onDeadline (): void {
+    this.abort(new UpstreamTimeoutError(this.#upstream, this.#deadlines.ms))
   }
 
   onConnect (abort: (err?: Error) => void): void {
@@ -69,10 +85,13 @@ export class Forward implements Dispatcher.DispatchHandler, BodySource {
 
   onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true
+    if (this.#answered) return false
+    this.#deadlines.remove(this)
     this.#headed = true
+    this.#answered = true
     this.#resume = resume
     this.#target.count(statusCode)
-    this.#resolve({ status: statusCode, headers: filterResponseHeaders(rawHeaders), stream: this })
+    this.#answer.head(this.#ctx, { status: statusCode, headers: filterResponseHeaders(rawHeaders), stream: this })
     return true
   }
 
@@ -100,7 +119,7 @@ export class Forward implements Dispatcher.DispatchHandler, BodySource {
     this.#finish()
     if (!this.#headed) {
       this.#target.count(0)
-      this.#reject(this.#classify(err))
+      this.#fail(err)
       return
     }
     this.#failed = err
@@ -117,6 +136,13 @@ export class Forward implements Dispatcher.DispatchHandler, BodySource {
     else if (pending !== undefined) this.#resume?.()
   }
 
+  #fail (err: Error): void {
+    if (this.#answered) return
+    this.#answered = true
+    this.#deadlines.remove(this)
+    this.#answer.fail(this.#ctx, this.#classify(err))
+  }
+
   #cut (err: Error): void {
     const code = (err as { code?: string }).code
     if (code === 'UND_ERR_BODY_TIMEOUT') this.#ctx.flag('SI')
@@ -128,6 +154,7 @@ export class Forward implements Dispatcher.DispatchHandler, BodySource {
   #finish (): void {
     if (this.#finished) return
     this.#finished = true
+    this.#deadlines.remove(this)
     this.#target.inFlight--
     if (this.#ctx.upstreamRequest === this) this.#ctx.upstreamRequest = undefined
   }

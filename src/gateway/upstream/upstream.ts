@@ -1,19 +1,20 @@
-// An upstream: its targets, a balancer, and the resilience stack around one attempt. Today the
-// stack is the response timeout alone; retry, breaker and bulkhead slot into the `wrap(...)` call.
+// An upstream: its targets, a balancer, the response deadline of each attempt, and room for the
+// resilience stack around attempts. The response timeout is per attempt and lives in the attempt
+// itself (deadline.ts), so with no other policy configured a call goes straight to one attempt
+// without promises; retry, breaker and bulkhead come in as `policies`, wrapped around `attempt`.
 
-import { setMaxListeners } from 'node:events'
 import { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import type { Clock, Random } from '../../core/clock.js'
 import { wrap } from '../../core/policy.js'
 import type { Policy, PolicyContext } from '../../core/policy.js'
-import { createTimeoutPolicy } from '../../core/timeout.js'
-import { PayloadTooLargeError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../errors.js'
+import { PayloadTooLargeError, UpstreamUnavailableError } from '../../errors.js'
 import type { Context } from '../context.js'
-import type { Terminal } from '../pipeline.js'
+import type { Answer, Terminal } from '../pipeline.js'
 import type { ResponseHead } from '../reply.js'
 import { createBalancer } from './balancers/index.js'
 import type { Balancer, BalancerKind } from './balancers/index.js'
+import { DeadlineQueue } from './deadline.js'
 import { Forward } from './forward.js'
 import type { Target } from './target.js'
 
@@ -25,6 +26,8 @@ export interface UpstreamOptions {
   hashOn?: string
   affinity?: { cookie: string, ttlMs: number }
   responseTimeoutMs: number
+  /** Wrapped around each attempt, outermost first (retry, breaker, bulkhead, …). */
+  policies?: readonly Policy[]
 }
 
 export interface UpstreamDeps {
@@ -39,7 +42,8 @@ export class Upstream implements Terminal {
   readonly hash: string
   readonly targets: readonly Target[]
   readonly #balancer: Balancer<Target>
-  readonly #policy: Policy
+  readonly #deadlines: DeadlineQueue
+  readonly #policy: Policy | undefined
 
   constructor (options: UpstreamOptions, targets: readonly Target[], deps: UpstreamDeps) {
     this.name = options.name
@@ -50,40 +54,56 @@ export class Upstream implements Terminal {
       random: deps.random,
       affinity: options.affinity,
     })
-    const ms = options.responseTimeoutMs
-    this.#policy = wrap(createTimeoutPolicy(ms, {
-      clock: deps.clock,
-      onTimeout: () => new UpstreamTimeoutError(this.name, ms),
-      // A head that lost the race to the timer still holds an upstream request: release it.
-      discard: (late) => (late as ResponseHead).stream?.abort(),
-    }))
+    this.#deadlines = new DeadlineQueue(options.responseTimeoutMs, deps.clock)
+    const policies = options.policies ?? []
+    this.#policy = policies.length === 0 ? undefined : wrap(...policies)
   }
 
-  call (ctx: Context): Promise<ResponseHead> {
+  call (ctx: Context, answer: Answer): void {
     const limit = ctx.route?.maxBodySize
     if (limit !== undefined && ctx.contentLength !== undefined && ctx.contentLength > limit) {
-      return Promise.reject(new PayloadTooLargeError(limit))
+      answer.fail(ctx, new PayloadTooLargeError(limit))
+      return
+    }
+    if (this.#policy === undefined) {
+      this.#send(ctx, answer)
+      return
     }
     const meta: CallMeta = { method: ctx.method, upstream: this, ctx }
-    const pc: PolicyContext = { signal: NEVER, attempt: 1, meta }
-    return this.#policy.execute(attempt, pc)
+    this.#policy.execute(attempt, { signal: NEVER, attempt: 1, meta }).then(
+      head => { answer.head(ctx, head) },
+      err => { answer.fail(ctx, err) }
+    )
   }
 
-  /** One try: pick a target (skipping `exclude`), send, resolve on the response head. */
+  /** One try as a promise, for policies: pick a target, send, resolve on the response head. */
   attempt (ctx: Context, signal: AbortSignal): Promise<ResponseHead> {
+    return new Promise((resolve, reject) => {
+      const fwd = this.#send(ctx, {
+        head (_ctx, head) { resolve(head) },
+        fail (_ctx, err) { reject(err) },
+      })
+      if (fwd === undefined || signal === NEVER) return
+      if (signal.aborted) fwd.handleEvent({ target: signal } as unknown as Event)
+      else signal.addEventListener('abort', fwd, { once: true })
+    })
+  }
+
+  #send (ctx: Context, answer: Answer): Forward | undefined {
     const target = this.#balancer.pick(ctx)
-    if (target === undefined) return Promise.reject(new UpstreamUnavailableError(this.name))
-    const fwd = new Forward(ctx, target)
-    if (signal !== NEVER) signal.addEventListener('abort', fwd, { once: true })
+    if (target === undefined) {
+      answer.fail(ctx, new UpstreamUnavailableError(this.name))
+      return undefined
+    }
+    const fwd = new Forward(ctx, target, answer, this.#deadlines, this.name)
     target.dispatch(dispatchOptions(ctx), fwd)
-    return fwd.head
+    return fwd
   }
 }
 
-// Client disconnects cancel the exchange directly (Context.abort), so the call needs no
-// per-request AbortController of its own; policies derive theirs from this one.
+// The caller's signal when a call has none: client disconnects cancel the exchange directly
+// (Context.abort), so a call needs no AbortController of its own.
 const NEVER = new AbortController().signal
-setMaxListeners(0, NEVER)
 
 function attempt (pc: PolicyContext): Promise<ResponseHead> {
   const meta = pc.meta as CallMeta
