@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { rootContext, wrap } from './policy.js'
+import { chain, rootContext, wrap } from './policy.js'
 import type { Policy, PolicyContext } from './policy.js'
 import { ManualClock } from './manual-clock.js'
 import { createRetryPolicy } from './retry.js'
@@ -30,6 +30,16 @@ test('wrap(a, b, c) runs a outermost and c innermost, each passing its context i
   assert.equal(out, 7)
   assert.deepEqual(log, ['a>', 'b>a', 'c>ab', 'fn:abc', '<c', '<b', '<a'])
   assert.equal(await wrap().execute(async pc => pc.attempt, rootContext()), 1, 'empty wrap is a passthrough')
+})
+
+test('chain binds the same order once; every call through it runs the whole stack', async () => {
+  const log: string[] = []
+  const fn = async (pc: PolicyContext) => { log.push(`fn:${pc.meta.trail as string}`); return pc.meta.n }
+  const bound = chain([recorder('a', log), recorder('b', log)], fn)
+  assert.equal(await bound(rootContext(undefined, { trail: '', n: 1 })), 1)
+  assert.equal(await bound(rootContext(undefined, { trail: '', n: 2 })), 2)
+  assert.deepEqual(log, ['a>', 'b>a', 'fn:ab', '<b', '<a', 'a>', 'b>a', 'fn:ab', '<b', '<a'])
+  assert.equal(await chain([], fn)(rootContext(undefined, { trail: '', n: 3 })), 3, 'no policies: fn itself')
 })
 
 function gatewayStack () {

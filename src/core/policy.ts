@@ -1,6 +1,11 @@
 // The one resilience contract (cockatiel's execute + wrap). Retry, breaker, bulkhead, scheduler
 // and timeout all implement it, so the gateway and the dispatcher compose the same code.
 
+/**
+ * A policy that hands its inner fn a different context builds a new object from these three fields
+ * rather than spreading one it got: `signal` may be a getter (the timeout policy creates the
+ * attempt's AbortController only when it is read), and a spread would drop it.
+ */
 export interface PolicyContext {
   /** Aborts when the caller gives up or an outer policy (timeout) cuts this attempt. */
   readonly signal: AbortSignal
@@ -27,15 +32,31 @@ export interface Policy {
 
 const passthrough: Policy = { execute: (fn, pc) => fn(pc) }
 
+/**
+ * The policies bound around one fixed fn: `chain([a, b], fn)(pc)` ≡ `wrap(a, b).execute(fn, pc)`.
+ * The closures linking the policies are built here, once; a caller that runs the same fn on every
+ * call (the dispatcher keeps per-call data in `pc.meta`) pays nothing per call for the composition.
+ */
+export function chain<T> (
+  policies: readonly Policy[], fn: (pc: PolicyContext) => Promise<T>
+): (pc: PolicyContext) => Promise<T> {
+  let next = fn
+  for (let i = policies.length - 1; i >= 0; i--) {
+    const policy = policies[i]!
+    const inner = next
+    next = (pc) => policy.execute(inner, pc)
+  }
+  return next
+}
+
 /** wrap(a, b, c).execute(fn) ≡ a.execute(() => b.execute(() => c.execute(fn))): outermost first. */
 export function wrap (...policies: Policy[]): Policy {
   if (policies.length === 0) return passthrough
   if (policies.length === 1) return policies[0]!
+  const [outer, ...rest] = policies
   return {
     execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
-      const run = (i: number, ctx: PolicyContext): Promise<T> =>
-        i === policies.length ? fn(ctx) : policies[i]!.execute(c => run(i + 1, c), ctx)
-      return run(0, pc)
+      return outer!.execute(chain(rest, fn), pc)
     },
   }
 }

@@ -103,23 +103,27 @@ export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, ra
 
   async function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
     budget?.recordRequest()
-    const replayable = isReplayable(pc.meta, retryNonIdempotent)
     for (let attempt = 1; ; attempt++) {
+      // The first attempt's context is the caller's when it already says attempt 1: nothing to copy.
+      const apc: PolicyContext = attempt === pc.attempt ? pc : { signal: pc.signal, attempt, meta: pc.meta }
       let o: Outcome<T>
       try {
-        o = { ok: true, value: await fn({ ...pc, attempt }) }
+        const value = await fn(apc)
+        // Most answers are final: decide before allocating an outcome.
+        if (!(looksLikeResponse(value) && statuses.has(value.status))) return value
+        o = { ok: true, value }
       } catch (error) {
         o = { ok: false, error }
       }
       if (pc.signal.aborted) return settle(o)
       const reason = o.ok
-        ? (looksLikeResponse(o.value) && statuses.has(o.value.status) ? `status ${o.value.status}` : undefined)
+        ? `status ${(o.value as { status: number }).status}`
         : retryableErrorReason(o.error, statuses)
       if (reason === undefined) return settle(o)
 
       const giveUp = (why: string): T => { onGiveUp.emit({ attempts: attempt, reason: why }); return settle(o) }
       if (attempt >= attempts) return giveUp('attempts')
-      if (!replayable) return giveUp('non-idempotent')
+      if (!isReplayable(pc.meta, retryNonIdempotent)) return giveUp('non-idempotent')
       const hinted = o.ok ? retryAfterFromResponse(o.value, clock.wallNow()) : retryAfterFromError(o.error)
       const delayMs = hinted !== undefined ? Math.min(hinted, maxRetryAfterMs) : backoffDelay(attempt, backoff, random)
       const deadline = pc.meta.deadline

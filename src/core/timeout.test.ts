@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { getEventListeners } from 'node:events'
 import { createTimeoutPolicy, timeoutSignal } from './timeout.js'
 import { ManualClock } from './manual-clock.js'
 import { rootContext } from './policy.js'
@@ -101,4 +102,62 @@ test('timeoutSignal: Infinity arms no timer; invalid ms throws', async () => {
   assert.equal(t.signal.aborted, true)
   assert.equal((t.signal.reason as DOMException).name, 'TimeoutError')
   assert.throws(() => createTimeoutPolicy(0, { onTimeout: () => new Error('x') }), /timeout/)
+})
+
+test('concurrent attempts share one timer and each times out at its own deadline', async () => {
+  const s = setup(100)
+  const settledAt: number[] = []
+  const start = (): Promise<unknown> => {
+    const p = s.policy.execute(() => never<string>(), rootContext())
+    p.catch(() => settledAt.push(s.clock.now()))
+    return p
+  }
+  const a = start()
+  await s.clock.tick(30)
+  const b = start()
+  await s.clock.tick(30)
+  const c = start()
+  assert.equal(s.clock.pending, 1, 'one timer for three attempts')
+  await s.clock.tick(200, 10)
+  await Promise.allSettled([a, b, c])
+  assert.deepEqual(settledAt, [100, 130, 160])
+  assert.equal(s.events, 3)
+  assert.equal(s.clock.pending, 0)
+})
+
+test('an attempt that finishes first leaves the others their deadlines', async () => {
+  const s = setup(100)
+  let finish!: (v: string) => void
+  const first = s.policy.execute(() => new Promise<string>(resolve => { finish = resolve }), rootContext())
+  await s.clock.tick(50)
+  const second = s.policy.execute(() => never<string>(), rootContext())
+  let secondAt = -1
+  second.catch(() => { secondAt = s.clock.now() })
+  finish('done')
+  assert.equal(await first, 'done')
+  await s.clock.tick(99, 1)
+  assert.equal(secondAt, -1)
+  await s.clock.tick(1)
+  await assert.rejects(second, UpstreamTimeoutError)
+  assert.equal(secondAt, 150)
+})
+
+test('the attempt signal is made only when read: an unread one never listens on the caller', async () => {
+  const s = setup(100)
+  const ac = new AbortController()
+  let ctx: PolicyContext | undefined
+  const p = s.policy.execute(async pc => { ctx = pc; return 'ok' }, rootContext(ac.signal))
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 0)
+  assert.equal(await p, 'ok')
+  const readsSignal = (pc: PolicyContext): Promise<string> => {
+    assert.equal(pc.signal.aborted, false)
+    return never<string>()
+  }
+  const read = s.policy.execute(readsSignal, rootContext(ac.signal))
+  const rejected = assert.rejects(read, UpstreamTimeoutError)
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 1, 'reading it links it to the caller')
+  await s.clock.tick(100)
+  await rejected
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'and the link goes with the attempt')
+  assert.equal(ctx!.signal.aborted, false, 'read after the end: a signal that never aborts')
 })

@@ -1,6 +1,6 @@
-import type { Clock } from './clock.js'
+import type { Clock, TimerHandle } from './clock.js'
 import { systemClock } from './clock.js'
-import type { Policy, PolicyContext } from './policy.js'
+import type { CallMeta, Policy, PolicyContext } from './policy.js'
 import { Emitter } from './events.js'
 import { InvalidOptionsError } from '../errors.js'
 
@@ -60,6 +60,64 @@ export interface TimeoutPolicy extends Policy {
 }
 
 /**
+ * One attempt under a timeout policy. Its AbortController is made only when someone reads the
+ * attempt's signal: a transport that never looks (or a call that ends first) costs no controller
+ * and no listener on the caller's signal. It is also a node of the policy's deadline list: every
+ * attempt gets the same `ms`, so deadlines come in start order and one clock timer, armed for the
+ * oldest, serves them all (undici's fast timers do the same). Fields are public to the policy.
+ * The attempt is also the context fn receives; `signal` is a prototype getter, which is why a
+ * policy deriving a context copies its fields instead of spreading it (see PolicyContext).
+ */
+class Attempt implements PolicyContext {
+  prev: Attempt | undefined = undefined
+  next: Attempt | undefined = undefined
+  deadline = 0
+  linked = false
+  settled = false
+  /** The timeout error once time is up. */
+  expired: Error | undefined = undefined
+  ctrl: AbortController | undefined = undefined
+  listening = false
+  reject: (err: unknown) => void = noop
+  readonly parent: AbortSignal
+  readonly attempt: number
+  readonly meta: CallMeta
+
+  constructor (pc: PolicyContext) {
+    this.parent = pc.signal
+    this.attempt = pc.attempt
+    this.meta = pc.meta
+  }
+
+  get signal (): AbortSignal {
+    if (this.ctrl === undefined) {
+      const c = this.ctrl = new AbortController()
+      if (this.expired !== undefined) c.abort(this.expired)
+      else if (this.parent.aborted) c.abort(this.parent.reason)
+      else if (!this.settled) {
+        this.parent.addEventListener('abort', this, { once: true })
+        this.listening = true
+      }
+    }
+    return this.ctrl.signal
+  }
+
+  /** The caller's signal aborted (EventListener object: no closure per attempt). */
+  handleEvent (): void {
+    this.listening = false
+    this.ctrl?.abort(this.parent.reason)
+  }
+
+  detach (): void {
+    if (!this.listening) return
+    this.listening = false
+    this.parent.removeEventListener('abort', this)
+  }
+}
+
+function noop (): void {}
+
+/**
  * Bounds one attempt. The inner fn gets a derived signal; when time is up the call rejects with
  * `onTimeout()` at once, even if fn ignores its signal, because a gateway must answer on time.
  * `ms` may be Infinity for "no timeout" (the signal still follows the caller's).
@@ -69,33 +127,93 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
   const clock = deps.clock ?? systemClock
   const { discard } = deps
   const onTimeout = new Emitter<{ timeoutMs: number }>()
+  const finite = Number.isFinite(ms)
+  let head: Attempt | undefined
+  let tail: Attempt | undefined
+  let timer: TimerHandle | undefined
+  let armedFor: Attempt | undefined
+
+  function arm (a: Attempt): void {
+    armedFor = a
+    timer = clock.setTimeout(fire, Math.max(0, a.deadline - clock.now()))
+  }
+
+  function link (a: Attempt): void {
+    a.deadline = clock.now() + ms
+    a.linked = true
+    a.prev = tail
+    if (tail === undefined) head = a
+    else tail.next = a
+    tail = a
+    if (timer === undefined) arm(a)
+  }
+
+  function unlink (a: Attempt): void {
+    a.linked = false
+    if (a.prev === undefined) head = a.next
+    else a.prev.next = a.next
+    if (a.next === undefined) tail = a.prev
+    else a.next.prev = a.prev
+    a.prev = a.next = undefined
+  }
+
+  function fire (): void {
+    timer = undefined
+    // The attempt the timer was armed for is due even if the host timer ran a hair early.
+    const target = armedFor
+    armedFor = undefined
+    const now = clock.now()
+    while (head !== undefined && (head === target || head.deadline <= now)) {
+      const a = head
+      unlink(a)
+      expire(a)
+    }
+    if (head !== undefined && timer === undefined) arm(head)
+  }
+
+  function expire (a: Attempt): void {
+    a.detach()
+    const err = a.expired = deps.onTimeout()
+    a.reject(err)
+    onTimeout.emit({ timeoutMs: ms })
+    a.ctrl?.abort(err)
+  }
+
+  function finish (a: Attempt): void {
+    a.settled = true
+    a.detach()
+    if (!a.linked) return
+    unlink(a)
+    if (head === undefined && timer !== undefined) {
+      timer.cancel()
+      timer = undefined
+      armedFor = undefined
+    }
+  }
 
   function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+    const a = new Attempt(pc)
+    const ctx: PolicyContext = a
     return new Promise<T>((resolve, reject) => {
-      let expired = false
-      const derived = timeoutSignal(pc.signal, ms, clock, () => {
-        expired = true
-        const err = deps.onTimeout()
-        reject(err)
-        onTimeout.emit({ timeoutMs: ms })
-        return err
-      })
+      a.reject = reject
+      // Like a derived signal of an aborted parent: no deadline for an attempt already cancelled.
+      if (finite && !pc.signal.aborted) link(a)
       let p: Promise<T>
       try {
-        p = fn({ ...pc, signal: derived.signal })
+        p = fn(ctx)
       } catch (err) {
-        derived.cancel()
+        finish(a)
         reject(err)
         return
       }
       p.then(value => {
-        derived.cancel()
-        if (!expired) resolve(value)
+        finish(a)
+        if (a.expired === undefined) resolve(value)
         else if (discard !== undefined) {
           try { discard(value) } catch { /* a failed drain only costs a socket */ }
         }
       }, err => {
-        derived.cancel()
+        finish(a)
         reject(err)
       })
     })

@@ -6,14 +6,14 @@ import type { Clock, TimerHandle } from '../core/clock.js'
 import { parseDuration } from '../core/duration.js'
 import type { Duration } from '../core/duration.js'
 import { Emitter } from '../core/events.js'
-import { AbortedError, ShuttingDownError, SluiceError, SupplierUnknownError, UpstreamTimeoutError } from '../errors.js'
-import { cacheKey } from './cache.js'
+import { ShuttingDownError, SluiceError, SupplierUnknownError } from '../errors.js'
+import { Call } from './call.js'
+import type { CallHost, Finished } from './call.js'
 import { normalizeOptions } from './options.js'
 import type { DispatcherOptions } from './options.js'
 import { prepareRequest } from './request.js'
-import type { DispatchRequest } from './request.js'
-import { createResponse } from './response.js'
-import type { AttemptResult, DispatchResponse } from './response.js'
+import type { DispatchRequest, Prepared } from './request.js'
+import type { DispatchResponse } from './response.js'
 import { openStore } from './store.js'
 import type { OwnedStore } from './store.js'
 import { createSupplier } from './supplier.js'
@@ -99,14 +99,13 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   let keepAlive: NodeJS.Timeout | undefined
   const idle = (): Promise<void> => active === 0 ? Promise.resolve() : new Promise(resolve => onIdle.push(resolve))
 
-  interface Finished { res?: AttemptResult, err?: unknown, attempts: number, queuedMs: number, fromCache: boolean }
-
-  function finish (s: Supplier, started: number, r: Finished): void {
-    const durationMs = clock.now() - started
+  function finish (s: Supplier, durationMs: number, r: Finished): void {
     const outcome = classifyOutcome(r.res, r.err)
     s.stats[outcome === 'success' ? 'successes' : outcome === 'failure' ? 'failures' : 'rejected']++
     if (outcome !== 'rejected') s.stats.latency.add(durationMs)
     if (r.fromCache) s.stats.cacheHits++
+    // The event object is built only for someone listening (observability binds a listener).
+    if (events.requestEnd.size === 0) return
     events.requestEnd.emit({
       supplier: s.config.name,
       outcome,
@@ -119,64 +118,32 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
     })
   }
 
-  async function call (s: Supplier, req: DispatchRequest): Promise<DispatchResponse> {
+  const host: CallHost = {
+    clock,
+    shutdown: shutdown.signal,
+    storeReady: () => storeReady,
+    enter () {
+      if (active++ === 0) keepAlive = setInterval(() => {}, 2 ** 30)
+    },
+    leave () {
+      if (--active !== 0) return
+      clearInterval(keepAlive)
+      const ws = onIdle
+      onIdle = []
+      for (const w of ws) w()
+    },
+    finish,
+  }
+
+  function call (s: Supplier, req: DispatchRequest): Promise<DispatchResponse> {
     const started = clock.now()
-    const { send, meta, timeoutMs } = prepareRequest(req, s.config, clock)
-    let deadline: AbortController | undefined
-    let deadlineTimer: TimerHandle | undefined
-    if (timeoutMs !== undefined) {
-      const c = deadline = new AbortController()
-      deadlineTimer = clock.setTimeout(() => c.abort(new UpstreamTimeoutError(s.config.name, timeoutMs)), timeoutMs)
-    }
-    // AbortSignal.any costs a few µs; most calls carry neither a signal nor a timeout.
-    const signal = req.signal === undefined && deadline === undefined
-      ? shutdown.signal
-      : AbortSignal.any([shutdown.signal, ...(req.signal ? [req.signal] : []), ...(deadline ? [deadline.signal] : [])])
-    const runOnce = async (sig: AbortSignal): Promise<AttemptResult> => {
-      const pc = { signal: sig, attempt: 1, meta }
-      const res = await s.run(send, pc)
-      s.stats.queueWait.add(meta.queuedMs as number)
-      return res
-    }
-    let fromCache = false
-    if (active++ === 0) keepAlive = setInterval(() => {}, 2 ** 30)
+    let prepared: Prepared
     try {
-      if (storeReady !== undefined) await storeReady
-      let res: AttemptResult
-      if (s.cache !== undefined && send.method === 'GET') {
-        const key = cacheKey(s.config.name, send.path, send.headers)
-        const hit = s.cache.get(key)
-        if (hit !== undefined) {
-          res = hit
-          fromCache = true
-        } else {
-          const { value, shared } = await s.cache.coalesce(key, signal, runOnce)
-          res = value
-          fromCache = shared
-          if (!shared) s.cache.set(key, value)
-        }
-      } else {
-        res = await runOnce(signal)
-      }
-      const attempts = fromCache ? 0 : meta.attempts as number
-      const queuedMs = fromCache ? 0 : meta.queuedMs as number
-      finish(s, started, { res, attempts, queuedMs, fromCache })
-      return createResponse(res, { attempts, queuedMs, fromCache, durationMs: clock.now() - started })
+      prepared = prepareRequest(req, s.config, clock)
     } catch (err) {
-      const e = shutdown.signal.aborted && (!SluiceError.is(err) || err.code === AbortedError.code)
-        ? new ShuttingDownError({ cause: err })
-        : err
-      finish(s, started, { err: e, attempts: meta.attempts as number, queuedMs: meta.queuedMs as number, fromCache })
-      throw e
-    } finally {
-      deadlineTimer?.cancel()
-      if (--active === 0) {
-        clearInterval(keepAlive)
-        const ws = onIdle
-        onIdle = []
-        for (const w of ws) w()
-      }
+      return Promise.reject(err)
     }
+    return new Call(host, s, prepared, req.signal, started).promise
   }
 
   async function doClose (opts: CloseOptions): Promise<void> {

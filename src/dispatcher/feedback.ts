@@ -43,15 +43,17 @@ function resetToMs (reset: number, wallNow: number): number {
   return reset * 1000
 }
 
+const LIMIT_HEADERS = [['ratelimit-remaining', 'ratelimit-reset'], ['x-ratelimit-remaining', 'x-ratelimit-reset']] as const
+
 function limitHeaders (headers: ResponseHeaders, wallNow: number): number | undefined {
   const combined = header(headers, 'ratelimit')
   if (combined !== undefined) {
     const { remaining, reset } = parseRateLimitField(combined)
     if (remaining === 0 && reset !== undefined) return reset * 1000
   }
-  for (const prefix of ['ratelimit-', 'x-ratelimit-']) {
-    const remaining = num(header(headers, `${prefix}remaining`))
-    const reset = num(header(headers, `${prefix}reset`))
+  for (const [remainingName, resetName] of LIMIT_HEADERS) {
+    const remaining = num(header(headers, remainingName))
+    const reset = num(header(headers, resetName))
     if (remaining === 0 && reset !== undefined) return resetToMs(reset, wallNow)
   }
   return undefined

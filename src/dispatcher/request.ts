@@ -49,11 +49,16 @@ function queryString (query: DispatchRequest['query']): string {
   return s === '' ? '' : `?${s}`
 }
 
+function hasHeader (headers: Record<string, string>, lower: string): boolean {
+  for (const k in headers) if (k.toLowerCase() === lower) return true
+  return false
+}
+
 function encodeBody (body: unknown, headers: Record<string, string>): Buffer | string | undefined {
   if (body === undefined || body === null) return undefined
   if (typeof body === 'string' || Buffer.isBuffer(body)) return body
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-  if (!Object.keys(headers).some(k => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
+  if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json'
   return JSON.stringify(body)
 }
 
@@ -68,8 +73,8 @@ export function prepareRequest (req: DispatchRequest, cfg: SupplierConfig, clock
     timeoutMs = tryParseDuration(req.timeout)
     if (timeoutMs === undefined) throw new InvalidOptionsError(`request.timeout: invalid duration ${JSON.stringify(req.timeout)}`)
   }
-  const idempotent = req.idempotent === true ||
-    Object.keys(headers).some(k => k.toLowerCase() === 'idempotency-key')
+  const idempotent = req.idempotent === true || hasHeader(headers, 'idempotency-key')
+  const send = { method, path, headers, body }
   const meta: CallMeta = {
     method,
     idempotent,
@@ -77,6 +82,10 @@ export function prepareRequest (req: DispatchRequest, cfg: SupplierConfig, clock
     deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
     attempts: 0,
     queuedMs: 0,
+    // Read by the supplier's attempt; `reserved` is the scheduler's. Declared here so the object
+    // is built with its final shape.
+    send,
+    reserved: false,
   }
-  return { send: { method, path, headers, body }, meta, timeoutMs }
+  return { send, meta, timeoutMs }
 }

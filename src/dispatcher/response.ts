@@ -35,16 +35,30 @@ export interface ResponseInfo {
   fromCache: boolean
 }
 
-export function createResponse (raw: AttemptResult, info: ResponseInfo): DispatchResponse {
-  return {
-    status: raw.status,
-    headers: raw.headers,
-    body: raw.body,
-    attempts: info.attempts,
-    durationMs: info.durationMs,
-    queuedMs: info.queuedMs,
-    fromCache: info.fromCache,
-    text () { return raw.body.toString('utf8') },
-    json<T> () { return JSON.parse(raw.body.toString('utf8')) as T },
+/** A class, so text() and json() live on the prototype instead of two closures per answer. */
+class DispatchedResponse implements DispatchResponse {
+  readonly status: number
+  readonly headers: ResponseHeaders
+  readonly body: Buffer
+  readonly attempts: number
+  readonly durationMs: number
+  readonly queuedMs: number
+  readonly fromCache: boolean
+
+  constructor (raw: AttemptResult, info: ResponseInfo) {
+    this.status = raw.status
+    this.headers = raw.headers
+    this.body = raw.body
+    this.attempts = info.attempts
+    this.durationMs = info.durationMs
+    this.queuedMs = info.queuedMs
+    this.fromCache = info.fromCache
   }
+
+  text (): string { return this.body.toString('utf8') }
+  json<T = unknown> (): T { return JSON.parse(this.body.toString('utf8')) as T }
+}
+
+export function createResponse (raw: AttemptResult, info: ResponseInfo): DispatchResponse {
+  return new DispatchedResponse(raw, info)
 }

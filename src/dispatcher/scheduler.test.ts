@@ -163,3 +163,52 @@ test('rejectQueued fails waiting calls and leaves running ones alone', async () 
   await s.idle()
   assert.equal(clock.pending, 0)
 })
+
+test('reserve holds a slot and a token for the next execute, which then does not queue again', async () => {
+  const { clock, s, started, call } = setup()
+  const heard: string[] = []
+  const to = { admitted: () => heard.push('admitted'), refused: (e: unknown) => heard.push(`refused ${String(e)}`) }
+  const pc = { signal: new AbortController().signal, attempt: 1, meta: {} as CallMeta }
+  assert.equal(s.reserve(pc, to), true, 'free slot and token: reserved at once')
+  assert.equal(s.inFlight, 1)
+  const other = call('other')
+  assert.equal(s.queued, 1, 'the token went to the reservation')
+  assert.equal(await s.execute(async () => 'reserved ran', pc), 'reserved ran')
+  assert.deepEqual(heard, [], 'no callback for a reservation had at once')
+  const later = { signal: new AbortController().signal, attempt: 1, meta: {} as CallMeta }
+  assert.equal(s.reserve(later, to), false)
+  await clock.tick(1000)
+  assert.equal(await other, 'other')
+  await clock.tick(1000)
+  assert.deepEqual(heard, ['admitted'])
+  assert.equal(later.meta.reserved, true)
+  assert.equal(s.inFlight, 1)
+  s.unreserve(later)
+  assert.equal(s.inFlight, 0)
+  assert.equal(await call('refunded token'), 'refunded token', 'an unused reservation gives its token back')
+  assert.deepEqual(started, ['other', 'refunded token'])
+})
+
+test('a queued reservation hears refused on abort, deadline and shutdown', async () => {
+  const { clock, s } = setup({ rule: undefined, maxConcurrent: 1 })
+  let release!: () => void
+  const pc = { signal: new AbortController().signal, attempt: 1, meta: {} }
+  const busy = s.execute(() => new Promise<void>(resolve => { release = resolve }), pc)
+  const heard: string[] = []
+  const to = (label: string) => ({
+    admitted: () => heard.push(`${label} admitted`),
+    refused: (e: unknown) => heard.push(`${label} ${(e as { code?: string }).code ?? String(e)}`),
+  })
+  const ac = new AbortController()
+  s.reserve({ signal: ac.signal, attempt: 1, meta: {} }, to('aborted'))
+  s.reserve({ signal: new AbortController().signal, attempt: 1, meta: { deadline: 900 } }, to('deadline'))
+  s.reserve({ signal: new AbortController().signal, attempt: 1, meta: {} }, to('closing'))
+  ac.abort()
+  await clock.tick(900)
+  s.rejectQueued(new Error('closing'))
+  assert.deepEqual(heard, ['aborted SLC_ABORTED', 'deadline SLC_QUEUE_TIMEOUT', 'closing Error: closing'])
+  assert.throws(() => s.reserve({ signal: ac.signal, attempt: 1, meta: {} }, to('x')), AbortedError)
+  assert.equal(s.queued, 0)
+  release()
+  await busy
+})

@@ -11,6 +11,8 @@ import { PriorityQueue } from '../core/queue/priority-queue.js'
 import { AbortedError, QueueFullError, QueueTimeoutError, SluiceError, StoreUnavailableError } from '../errors.js'
 import { estimateStartMs } from './estimate.js'
 import type { LastTake } from './estimate.js'
+import { Deferred, Waiter } from './waiter.js'
+import type { Admittee } from './waiter.js'
 
 export interface SchedulerOptions {
   name: string
@@ -22,13 +24,7 @@ export interface SchedulerOptions {
   agingAfterMs: number
 }
 
-interface Waiter {
-  priority: number
-  enqueuedAt: number
-  resolve: () => void
-  reject: (err: unknown) => void
-  cleanup: () => void
-}
+function noop (): void {}
 
 export interface Scheduler extends Policy {
   readonly queued: number
@@ -39,6 +35,15 @@ export interface Scheduler extends Policy {
   rejectQueued (err: Error): void
   /** Resolves once nothing is queued or running. */
   idle (): Promise<void>
+  /**
+   * Holds a slot and a token for `pc`'s next `execute` pass, before the outer policies run, so a
+   * call waiting its turn holds no policy frames (retry, breaker) while it waits. True when they
+   * were had at once; otherwise `to` hears `admitted()` or `refused(err)` later. Throws
+   * QueueFullError or QueueTimeoutError (deadline out of reach) as `execute` would reject.
+   */
+  reserve (pc: PolicyContext, to: Admittee): boolean
+  /** Gives back a reservation that no `execute` pass used (an outer policy refused the call). */
+  unreserve (pc: PolicyContext): void
 }
 
 const isPromise = <T>(v: T | Promise<T>): v is Promise<T> => typeof (v as Promise<T>)?.then === 'function'
@@ -66,25 +71,60 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
   let inFlight = 0
   let timer: TimerHandle | undefined
   let taking = false
-  let last: LastTake | undefined
+  const last: LastTake = { at: 0, ok: true, remaining: 0, retryAfterMs: 0 }
+  let taken = false
   let idleWaiters: (() => void)[] = []
 
   function remember (d: Decision): void {
-    last = { at: clock.now(), ok: d.ok, remaining: d.ok ? d.remaining : 0, retryAfterMs: d.ok ? 0 : d.retryAfterMs }
+    taken = true
+    last.at = clock.now()
+    last.ok = d.ok
+    last.remaining = d.ok ? d.remaining : 0
+    last.retryAfterMs = d.ok ? 0 : d.retryAfterMs
+  }
+
+  // Settling a call frees its slot; hoisted so a call costs no closure for it.
+  const releaseValue = <T>(value: T): T => { release(); return value }
+  const releaseError = (err: unknown): never => { release(); throw err }
+
+  function run<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+    let p: Promise<T>
+    try {
+      p = fn(pc)
+    } catch (err) {
+      // Released a tick later, like a rejection, so pump is never re-entered from inside itself.
+      p = Promise.reject(err)
+    }
+    return p.then(releaseValue, releaseError)
   }
 
   function start (w: Waiter): void {
     perLevel[w.priority]!--
     inFlight++
     w.cleanup()
-    w.resolve()
+    const meta = w.pc.meta
+    meta.queuedMs = (meta.queuedMs as number | undefined ?? 0) + clock.now() - w.enqueuedAt
+    meta.reserved = true
+    w.to.admitted()
+  }
+
+  function fail (w: Waiter, err: unknown): void {
+    perLevel[w.priority]!--
+    w.cleanup()
+    w.to.refused(err)
+  }
+
+  function fire (): void {
+    timer = undefined
+    pump()
   }
 
   function arm (ms: number): void {
-    timer = clock.setTimeout(() => {
-      timer = undefined
-      pump()
-    }, Math.max(1, Math.ceil(ms)))
+    timer = clock.setTimeout(fire, Math.max(1, Math.ceil(ms)))
+  }
+
+  function refund (): void {
+    if (rule !== undefined) Promise.resolve(store.refund(key, 1, rule)).catch(noop)
   }
 
   function onDecision (d: Decision): void {
@@ -92,30 +132,53 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     if (!d.ok) return arm(d.retryAfterMs)
     // Starts are blocked while a take is pending, so a slot is still free here; only the caller
     // the token was taken for may have left meanwhile, and then the token goes back.
-    const w = queue.pop(clock.now())
+    const w = queue.pop()
     if (w !== undefined) start(w)
-    else if (rule !== undefined) Promise.resolve(store.refund(key, 1, rule)).catch(() => {})
+    else refund()
+  }
+
+  function onTaken (d: Decision): void {
+    taking = false
+    onDecision(d)
+    pump()
+  }
+
+  function onTakeFailed (err: unknown): void {
+    taking = false
+    const w = queue.pop()
+    if (w !== undefined) fail(w, new StoreUnavailableError(undefined, { cause: err }))
+    pump()
+  }
+
+  /**
+   * Takes a token when nothing stands in the way: true when it was had at once (sync store). A
+   * pending take (Redis) or a refusal leaves `taking` or the timer set, for the caller that is
+   * about to queue; what the store answers then goes to the head of the queue, as from pump.
+   */
+  function takeNow (): boolean {
+    const d = store.take(key, 1, rule!)
+    if (isPromise(d)) {
+      taking = true
+      d.then(onTaken, onTakeFailed)
+      return false
+    }
+    remember(d)
+    if (d.ok) return true
+    arm(d.retryAfterMs)
+    return false
   }
 
   function pump (): void {
     for (;;) {
       if (taking || timer !== undefined || queue.size === 0 || inFlight >= maxConcurrent) break
       if (rule === undefined) {
-        start(queue.pop(clock.now())!)
+        start(queue.pop()!)
         continue
       }
       const d = store.take(key, 1, rule)
       if (isPromise(d)) {
         taking = true
-        d.then(dec => { taking = false; onDecision(dec) }, err => {
-          taking = false
-          const w = queue.pop(clock.now())
-          if (w !== undefined) {
-            perLevel[w.priority]!--
-            w.cleanup()
-            w.reject(new StoreUnavailableError(undefined, { cause: err }))
-          }
-        }).finally(pump)
+        d.then(onTaken, onTakeFailed)
         return
       }
       onDecision(d)
@@ -124,54 +187,86 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
       timer.cancel()
       timer = undefined
     }
-    if (queue.size === 0 && inFlight === 0) {
+    if (queue.size === 0 && inFlight === 0 && idleWaiters.length > 0) {
       const ws = idleWaiters
       idleWaiters = []
       for (const r of ws) r()
     }
   }
 
-  function enqueue (pc: PolicyContext): Promise<void> {
-    const now = clock.now()
-    const priority = Math.min(5, Math.max(1, Math.round(pc.meta.priority ?? 3)))
+  function leave (w: Waiter, why: 'abort' | 'deadline'): void {
+    if (w.entry === undefined || !queue.remove(w.entry)) return
+    const { signal, meta } = w.pc
+    const deadline = meta.deadline
+    // A whole-call timeout that fires while the call is still queued is a queue timeout.
+    fail(w, why === 'deadline' || (deadline !== undefined && clock.now() >= deadline)
+      ? new QueueTimeoutError(opts.name, why === 'abort' ? { cause: signal.reason } : undefined)
+      : abortError(signal))
+    pump()
+  }
+
+  function priorityOf (pc: PolicyContext): number {
+    return Math.min(5, Math.max(1, Math.round(pc.meta.priority ?? 3)))
+  }
+
+  /** Checks that `pc` may queue, then takes a slot and a token if nothing stands in the way. */
+  function admitNow (pc: PolicyContext, priority: number): boolean {
+    if (pc.signal.aborted) throw abortError(pc.signal)
     const deadline = pc.meta.deadline
     if (queue.size >= opts.maxQueue) throw new QueueFullError(opts.name, opts.maxQueue)
     if (deadline !== undefined) {
-      const ahead = perLevel.slice(1, priority + 1).reduce((a, b) => a + b, 0)
-      if (now + estimateStartMs(ahead, rule, last, now) > deadline) throw new QueueTimeoutError(opts.name)
+      const now = clock.now()
+      let ahead = 0
+      for (let p = 1; p <= priority; p++) ahead += perLevel[p]!
+      const wait = estimateStartMs(ahead, rule, taken ? last : undefined, now)
+      if (now + wait > deadline) throw new QueueTimeoutError(opts.name)
     }
-    const listen = pc.signal !== deps.sharedSignal
-    return new Promise<void>((resolve, reject) => {
-      let deadlineTimer: TimerHandle | undefined
-      const leave = (err: Error): void => {
-        if (!queue.remove(entry)) return
-        perLevel[priority]!--
-        w.cleanup()
-        reject(err)
-        pump()
+    // The fast path: nothing queued, a slot free, no take pending, the bucket not known empty.
+    if (queue.size > 0 || taking || timer !== undefined || inFlight >= maxConcurrent) return false
+    if (rule !== undefined && !takeNow()) return false
+    inFlight++
+    return true
+  }
+
+  function enqueue (to: Admittee, pc: PolicyContext, priority: number): void {
+    const now = clock.now()
+    const w = new Waiter(to, pc, priority, now, leave)
+    w.entry = queue.push(w, priority, now)
+    perLevel[priority]!++
+    if (pc.signal !== deps.sharedSignal) w.listen()
+    const deadline = pc.meta.deadline
+    if (deadline !== undefined) w.deadlineTimer = clock.setTimeout(() => leave(w, 'deadline'), deadline - now)
+    pump()
+  }
+
+  function reserve (pc: PolicyContext, to: Admittee): boolean {
+    const priority = priorityOf(pc)
+    if (admitNow(pc, priority)) {
+      pc.meta.queuedMs = pc.meta.queuedMs as number | undefined ?? 0
+      pc.meta.reserved = true
+      return true
+    }
+    enqueue(to, pc, priority)
+    return false
+  }
+
+  function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+    if (pc.meta.reserved === true) {
+      pc.meta.reserved = false
+      return run(fn, pc)
+    }
+    const priority = priorityOf(pc)
+    try {
+      if (!admitNow(pc, priority)) {
+        const d = new Deferred(() => execute(fn, pc))
+        enqueue(d, pc, priority)
+        return d.promise
       }
-      // A whole-call timeout that fires while the call is still queued is a queue timeout.
-      const onAbort = (): void => leave(deadline !== undefined && clock.now() >= deadline
-        ? new QueueTimeoutError(opts.name, { cause: pc.signal.reason })
-        : abortError(pc.signal))
-      const w: Waiter = {
-        priority,
-        enqueuedAt: now,
-        resolve,
-        reject,
-        cleanup () {
-          deadlineTimer?.cancel()
-          if (listen) pc.signal.removeEventListener('abort', onAbort)
-        },
-      }
-      const entry = queue.push(w, priority, now)
-      perLevel[priority]!++
-      if (listen) pc.signal.addEventListener('abort', onAbort, { once: true })
-      if (deadline !== undefined) {
-        deadlineTimer = clock.setTimeout(() => leave(new QueueTimeoutError(opts.name)), deadline - now)
-      }
-      pump()
-    })
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    pc.meta.queuedMs = pc.meta.queuedMs as number | undefined ?? 0
+    return run(fn, pc)
   }
 
   function release (): void {
@@ -180,33 +275,31 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
   }
 
   return {
-    async execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
-      if (pc.signal.aborted) throw abortError(pc.signal)
-      const t0 = clock.now()
-      await enqueue(pc)
-      pc.meta.queuedMs = (pc.meta.queuedMs as number | undefined ?? 0) + clock.now() - t0
-      try {
-        return await fn(pc)
-      } finally {
-        release()
-      }
+    execute,
+    reserve,
+    unreserve (pc) {
+      if (pc.meta.reserved !== true) return
+      pc.meta.reserved = false
+      // The token was taken for a call that never ran: it goes back, like an aborted waiter's.
+      refund()
+      release()
     },
     get queued () { return queue.size },
     get inFlight () { return inFlight },
     async pause (ms) {
       if (rule === undefined) return
       await store.pause(key, ms, rule)
-      last = { at: clock.now(), ok: false, remaining: 0, retryAfterMs: ms }
+      taken = true
+      last.at = clock.now()
+      last.ok = false
+      last.remaining = 0
+      last.retryAfterMs = ms
       timer?.cancel()
       timer = undefined
       pump()
     },
     rejectQueued (err) {
-      for (let w = queue.pop(clock.now()); w !== undefined; w = queue.pop(clock.now())) {
-        perLevel[w.priority]!--
-        w.cleanup()
-        w.reject(err)
-      }
+      for (let w = queue.pop(); w !== undefined; w = queue.pop()) fail(w, err)
       pump()
     },
     idle () {

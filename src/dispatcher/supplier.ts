@@ -5,7 +5,7 @@
 
 import type { Clock, Random } from '../core/clock.js'
 import type { LimiterStore } from '../core/limiter/limiter.js'
-import { wrap } from '../core/policy.js'
+import { chain } from '../core/policy.js'
 import type { Policy, PolicyContext } from '../core/policy.js'
 import { createRetryPolicy } from '../core/retry.js'
 import type { RetryPolicy } from '../core/retry.js'
@@ -93,8 +93,22 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
   if (retry !== undefined) policies.push(retry)
   if (breaker !== undefined) policies.push(breaker)
   policies.push(scheduler, timeout)
-  const policy = wrap(...policies)
   const cache = config.cache === undefined ? undefined : createResponseCache(config.cache, { clock })
+
+  // One attempt. The same function serves every call (the request rides in `meta.send`), so the
+  // policy chain around it is bound once instead of per call.
+  function attempt (apc: PolicyContext): Promise<AttemptResult> {
+    const meta = apc.meta
+    meta.attempts = (meta.attempts as number | undefined ?? 0) + 1
+    return transport.request(new AttemptRequest(meta.send as SendRequest, apc)).then(answered)
+  }
+  function answered (res: AttemptResult): AttemptResult | Promise<AttemptResult> {
+    supplier.onAttempt?.(res)
+    const pauseMs = pauseFromResponse(res.status, res.headers, clock.wallNow(), config.feedback)
+    if (pauseMs === undefined) return res
+    return scheduler.pause(pauseMs).then(() => res, () => res)
+  }
+  const run = chain(policies, attempt)
 
   const supplier: Supplier = {
     config,
@@ -105,15 +119,33 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
     transport,
     stats,
     run (req, pc) {
-      return policy.execute(async (apc) => {
-        apc.meta.attempts = (apc.meta.attempts as number | undefined ?? 0) + 1
-        const res = await transport.request({ ...req, signal: apc.signal })
-        supplier.onAttempt?.(res)
-        const pauseMs = pauseFromResponse(res.status, res.headers, clock.wallNow(), config.feedback)
-        if (pauseMs !== undefined) await scheduler.pause(pauseMs).catch(() => {})
-        return res
-      }, pc)
+      pc.meta.send = req
+      return run(pc)
     },
   }
   return supplier
+}
+
+type SendRequest = Omit<TransportRequest, 'signal'>
+
+/**
+ * The signal is read through a prototype getter: the timeout policy only makes an AbortController
+ * for an attempt whose signal is looked at, and a transport that never looks (a stub) costs none.
+ */
+class AttemptRequest implements TransportRequest {
+  readonly method: string
+  readonly path: string
+  readonly headers: Record<string, string>
+  readonly body: Buffer | string | undefined
+  readonly #pc: PolicyContext
+
+  constructor (send: SendRequest, pc: PolicyContext) {
+    this.method = send.method
+    this.path = send.path
+    this.headers = send.headers
+    this.body = send.body
+    this.#pc = pc
+  }
+
+  get signal (): AbortSignal { return this.#pc.signal }
 }

@@ -56,7 +56,10 @@ type Outcome = 'success' | 'failure' | 'neutral'
  * generation, so a slow call admitted while closed cannot reopen a breaker that has since moved on,
  * and a probe from an earlier half-open period cannot close a later one.
  */
-interface Ticket { gen: number, probe: boolean }
+type Ticket = number
+
+/** A ticket packs the generation and the probe flag into one number: no object per call. */
+const ticket = (gen: number, probe: boolean): Ticket => gen * 2 + (probe ? 1 : 0)
 
 function strategiesFor (opts: BreakerOptions, clock: Clock): BreakerStrategy[] {
   const out: BreakerStrategy[] = []
@@ -122,17 +125,17 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
 
   function admit (): Ticket {
     const s = current()
-    if (s === 'closed') return { gen, probe: false }
+    if (s === 'closed') return ticket(gen, false)
     if (s === 'half-open' && probesAdmitted < halfOpenRequests) {
       probesAdmitted++
-      return { gen, probe: true }
+      return ticket(gen, true)
     }
     return reject()
   }
 
   function record (t: Ticket, outcome: Outcome, retryAfterMs?: number): void {
-    if (t.gen !== gen) return
-    if (t.probe) {
+    if (Math.floor(t / 2) !== gen) return
+    if (t % 2 === 1) {
       if (outcome === 'neutral') probesAdmitted--
       else if (outcome === 'failure') trip(retryAfterMs)
       else if (++probesSucceeded >= halfOpenRequests) {
@@ -148,22 +151,36 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
     }
   }
 
-  async function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
-    const ticket = admit()
-    let result: T
-    try {
-      result = await fn(pc)
-    } catch (err) {
-      const neutral = pc.signal.aborted || (SluiceError.is(err) && NEUTRAL_CODES.has(err.code))
-      record(ticket, neutral ? 'neutral' : 'failure', retryAfterFromError(err))
-      throw err
-    }
+  function onResult<T> (t: Ticket, result: T): T {
     if (looksLikeResponse(result) && failureStatuses.has(result.status)) {
-      record(ticket, 'failure', retryAfterFromResponse(result, clock.wallNow()))
+      record(t, 'failure', retryAfterFromResponse(result, clock.wallNow()))
     } else {
-      record(ticket, 'success')
+      record(t, 'success')
     }
     return result
+  }
+
+  function onError (t: Ticket, err: unknown, signal: AbortSignal): never {
+    const neutral = signal.aborted || (SluiceError.is(err) && NEUTRAL_CODES.has(err.code))
+    record(t, neutral ? 'neutral' : 'failure', retryAfterFromError(err))
+    throw err
+  }
+
+  // Not an async function: two small closures cost the heap less than a suspended async frame.
+  function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+    let t: Ticket
+    let p: Promise<T>
+    try {
+      t = admit()
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    try {
+      p = fn(pc)
+    } catch (err) {
+      p = Promise.reject(err)
+    }
+    return p.then(result => onResult(t, result), err => onError(t, err, pc.signal))
   }
 
   return {

@@ -42,7 +42,11 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
 
   function write (key: string, tat: number, now: number): void {
     tats.delete(key)
-    if (tat > now) tats.set(key, tat)
+    if (tat > now) {
+      tats.set(key, tat)
+      // A lone entry is the one just written, and it is not due: skip the iterator (one supplier's hot path).
+      if (tats.size === 1) return
+    }
     let looked = 0
     for (const [k, t] of tats) {
       if (looked++ >= SWEEP_PER_WRITE) break

@@ -1,0 +1,151 @@
+// One `dispatcher.request()` from start to answer. A call waits for its turn as this one object
+// (it is both the policy context and what the scheduler wakes), not as a stack of suspended
+// policy frames: thousands of queued calls then cost the heap little and the GC less. Once the
+// scheduler has reserved a slot and a token, the call runs the supplier's policy chain
+// retry → breaker → scheduler (uses the reservation) → timeout → transport.
+
+import type { Clock, TimerHandle } from '../core/clock.js'
+import type { CallMeta, PolicyContext } from '../core/policy.js'
+import { AbortedError, ShuttingDownError, SluiceError, UpstreamTimeoutError } from '../errors.js'
+import { cacheKey } from './cache.js'
+import type { Prepared } from './request.js'
+import { createResponse } from './response.js'
+import type { AttemptResult, DispatchResponse } from './response.js'
+import type { Supplier } from './supplier.js'
+import type { Admittee } from './waiter.js'
+
+export interface Finished { res?: AttemptResult, err?: unknown, attempts: number, queuedMs: number, fromCache: boolean }
+
+/** What a call needs from its dispatcher. */
+export interface CallHost {
+  readonly clock: Clock
+  readonly shutdown: AbortSignal
+  /** Settles once the store can answer; undefined once it can. */
+  storeReady (): Promise<void> | undefined
+  /** A call started / ended: the dispatcher counts them for drain and keep-alive. */
+  enter (): void
+  leave (): void
+  finish (s: Supplier, durationMs: number, r: Finished): void
+}
+
+export class Call implements PolicyContext, Admittee {
+  readonly attempt = 1
+  readonly meta: CallMeta
+  readonly signal: AbortSignal
+  readonly promise: Promise<DispatchResponse>
+  readonly #host: CallHost
+  readonly #s: Supplier
+  readonly #send: Prepared['send']
+  readonly #started: number
+  #deadlineTimer: TimerHandle | undefined
+  #resolve!: (res: DispatchResponse) => void
+  #reject!: (err: unknown) => void
+
+  constructor (
+    host: CallHost, s: Supplier, prepared: Prepared, callerSignal: AbortSignal | undefined, started: number
+  ) {
+    this.#host = host
+    this.#s = s
+    this.#send = prepared.send
+    this.meta = prepared.meta
+    this.#started = started
+    const { timeoutMs } = prepared
+    let deadline: AbortController | undefined
+    if (timeoutMs !== undefined) {
+      const c = deadline = new AbortController()
+      const expire = (): void => c.abort(new UpstreamTimeoutError(s.config.name, timeoutMs))
+      this.#deadlineTimer = host.clock.setTimeout(expire, timeoutMs)
+    }
+    // AbortSignal.any costs a few µs; most calls carry neither a signal nor a timeout.
+    if (callerSignal === undefined && deadline === undefined) {
+      this.signal = host.shutdown
+    } else {
+      const signals = [host.shutdown]
+      if (callerSignal !== undefined) signals.push(callerSignal)
+      if (deadline !== undefined) signals.push(deadline.signal)
+      this.signal = AbortSignal.any(signals)
+    }
+    this.promise = new Promise<DispatchResponse>((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+    host.enter()
+    const ready = host.storeReady()
+    if (ready === undefined) this.#go()
+    else ready.then(() => this.#go(), () => this.#go())
+  }
+
+  #go (): void {
+    const s = this.#s
+    if (s.cache !== undefined && this.#send.method === 'GET') {
+      this.#viaCache().then(r => this.#ok(r.res, r.fromCache), err => this.#fail(err))
+      return
+    }
+    try {
+      // The breaker is asked before queueing, as its place outside the gate means: an open
+      // circuit fails at once instead of after a wait. It decides again when the call runs.
+      s.breaker?.check()
+      if (!s.scheduler.reserve(this, this)) return
+    } catch (err) {
+      this.#fail(err)
+      return
+    }
+    this.admitted()
+  }
+
+  admitted (): void {
+    this.#s.run(this.#send, this).then(res => {
+      this.#s.stats.queueWait.add(this.meta.queuedMs as number)
+      this.#ok(res, false)
+    }, err => this.#fail(err))
+  }
+
+  refused (err: unknown): void {
+    this.#fail(err)
+  }
+
+  /** The call that sends the request identical in-flight GETs share. */
+  async #leader (signal: AbortSignal): Promise<AttemptResult> {
+    const res = await this.#s.run(this.#send, { signal, attempt: 1, meta: this.meta })
+    this.#s.stats.queueWait.add(this.meta.queuedMs as number)
+    return res
+  }
+
+  async #viaCache (): Promise<{ res: AttemptResult, fromCache: boolean }> {
+    const s = this.#s
+    const cache = s.cache!
+    const key = cacheKey(s.config.name, this.#send.path, this.#send.headers)
+    const hit = cache.get(key)
+    if (hit !== undefined) return { res: hit, fromCache: true }
+    const { value, shared } = await cache.coalesce(key, this.signal, sig => this.#leader(sig))
+    if (!shared) cache.set(key, value)
+    return { res: value, fromCache: shared }
+  }
+
+  #ok (res: AttemptResult, fromCache: boolean): void {
+    this.#s.scheduler.unreserve(this)
+    const attempts = fromCache ? 0 : this.meta.attempts as number
+    const queuedMs = fromCache ? 0 : this.meta.queuedMs as number
+    const durationMs = this.#host.clock.now() - this.#started
+    this.#host.finish(this.#s, durationMs, { res, attempts, queuedMs, fromCache })
+    this.#resolve(createResponse(res, { attempts, queuedMs, fromCache, durationMs }))
+    this.#end()
+  }
+
+  #fail (err: unknown): void {
+    this.#s.scheduler.unreserve(this)
+    const host = this.#host
+    const e = host.shutdown.aborted && (!SluiceError.is(err) || err.code === AbortedError.code)
+      ? new ShuttingDownError({ cause: err })
+      : err
+    const { attempts, queuedMs } = this.meta as { attempts: number, queuedMs: number }
+    host.finish(this.#s, host.clock.now() - this.#started, { err: e, attempts, queuedMs, fromCache: false })
+    this.#reject(e)
+    this.#end()
+  }
+
+  #end (): void {
+    this.#deadlineTimer?.cancel()
+    this.#host.leave()
+  }
+}

@@ -1,0 +1,73 @@
+// What the scheduler's queue holds. A waiting call is one Waiter (which is also its abort listener,
+// so no closure) plus whoever is told when it may start: the dispatcher's call itself, or, for
+// `execute`, a Deferred holding the promise that execute returned.
+
+import type { TimerHandle } from '../core/clock.js'
+import type { PolicyContext } from '../core/policy.js'
+import type { QueueEntry } from '../core/queue/priority-queue.js'
+
+/** Told once whether a reserved call may start. */
+export interface Admittee {
+  /** A slot and a token are held for the call: its next `execute` pass starts at once. */
+  admitted (): void
+  /** The call left the queue without starting (abort, deadline, shutdown, store failure). */
+  refused (err: unknown): void
+}
+
+export type Leave = (w: Waiter, why: 'abort' | 'deadline') => void
+
+export class Waiter {
+  entry: QueueEntry<Waiter> | undefined = undefined
+  deadlineTimer: TimerHandle | undefined = undefined
+  listening = false
+  readonly to: Admittee
+  readonly pc: PolicyContext
+  readonly priority: number
+  readonly enqueuedAt: number
+  readonly #leave: Leave
+
+  constructor (to: Admittee, pc: PolicyContext, priority: number, enqueuedAt: number, leave: Leave) {
+    this.to = to
+    this.pc = pc
+    this.priority = priority
+    this.enqueuedAt = enqueuedAt
+    this.#leave = leave
+  }
+
+  listen (): void {
+    this.pc.signal.addEventListener('abort', this, { once: true })
+    this.listening = true
+  }
+
+  handleEvent (): void {
+    this.listening = false
+    this.#leave(this, 'abort')
+  }
+
+  cleanup (): void {
+    this.deadlineTimer?.cancel()
+    if (this.listening) {
+      this.listening = false
+      this.pc.signal.removeEventListener('abort', this)
+    }
+  }
+}
+
+/** An execute() call that had to queue: when admitted it runs fn and settles the promise with it. */
+export class Deferred<T> implements Admittee {
+  readonly promise: Promise<T>
+  #resolve!: (value: T | Promise<T>) => void
+  #reject!: (err: unknown) => void
+  readonly #start: () => Promise<T>
+
+  constructor (start: () => Promise<T>) {
+    this.#start = start
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+  }
+
+  admitted (): void { this.#resolve(this.#start()) }
+  refused (err: unknown): void { this.#reject(err) }
+}
