@@ -1,8 +1,9 @@
 // A route as the hot path sees it: everything precomputed from config once per snapshot.
 
-import type { Counter, Histogram } from 'prom-client'
+import type { Counter } from 'prom-client'
 import type { Metrics } from '../observability/metrics.js'
 import type { Stage } from './pipeline.js'
+import { CodeCounter, Recorder, SeriesHistogram } from './recorder.js'
 import type { PathRewrite } from './router/rewrite.js'
 import type { Upstream } from './upstream/upstream.js'
 
@@ -17,27 +18,32 @@ export interface CompiledRoute {
   readonly metrics: RouteMetrics
 }
 
-/** Prometheus label children cached per route, so a request costs no label hashing. */
+/** A route's request counters (by method and code) and its duration histogram, recorded locally. */
 export class RouteMetrics {
+  readonly #recorder: Recorder
   readonly #requests: Counter<string>
   readonly #route: string
-  readonly #byMethodCode = new Map<string, Counter.Internal>()
-  readonly duration: Histogram.Internal<string>
+  readonly #byMethod = new Map<string, CodeCounter>()
+  #lastMethod = ''
+  #last: CodeCounter | undefined = undefined
+  readonly duration: SeriesHistogram
 
   constructor (route: string, metrics: Metrics) {
+    this.#recorder = Recorder.for(metrics)
     this.#route = route
     this.#requests = metrics.httpRequests
-    this.duration = metrics.httpDuration.labels(route)
+    this.duration = new SeriesHistogram(this.#recorder, metrics.httpDuration, 'route', route)
   }
 
   count (method: string, code: number): void {
-    const key = method + code
-    let child = this.#byMethodCode.get(key)
-    if (child === undefined) {
-      child = this.#requests.labels(this.#route, method, String(code))
+    let counter = method === this.#lastMethod ? this.#last : this.#byMethod.get(method)
+    if (counter === undefined) {
+      counter = new CodeCounter(this.#recorder, this.#requests, [this.#route, method])
       // Methods come from clients; cap the cache so odd methods cannot grow it without bound.
-      if (this.#byMethodCode.size < 256) this.#byMethodCode.set(key, child)
+      if (this.#byMethod.size < 64) this.#byMethod.set(method, counter)
     }
-    child.inc()
+    this.#lastMethod = method
+    this.#last = counter
+    counter.inc(code)
   }
 }

@@ -8,6 +8,7 @@ import { parseDuration, parseSize } from '../core/duration.js'
 import type { GatewayConfig, UpstreamConfig } from '../config/schema/index.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
+import { Recorder } from './recorder.js'
 import { RouteMetrics } from './route.js'
 import type { CompiledRoute } from './route.js'
 import { compileRouter } from './router/router.js'
@@ -88,7 +89,11 @@ function buildUpstream (
       idleTimeoutMs: parseDuration(uc.timeouts.idle),
     }
     const t = reusable.get(targetKey(options, name)) ??
-      new Target(options, { upstream: name, requests: deps.metrics.upstreamRequests })
+      new Target(options, {
+        upstream: name,
+        requests: deps.metrics.upstreamRequests,
+        recorder: Recorder.for(deps.metrics),
+      })
     used.add(t)
     return t
   })

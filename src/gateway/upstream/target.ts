@@ -5,6 +5,8 @@
 import { Pool } from 'undici'
 import type { Dispatcher } from 'undici'
 import type { Counter } from 'prom-client'
+import { CodeCounter } from '../recorder.js'
+import type { Recorder } from '../recorder.js'
 import type { BalancerTarget } from './balancers/index.js'
 
 export interface TargetOptions {
@@ -22,6 +24,7 @@ export interface TargetDeps {
   upstream: string
   /** sluice_upstream_requests_total */
   requests: Counter<string>
+  recorder: Recorder
 }
 
 export class Target implements BalancerTarget {
@@ -32,15 +35,14 @@ export class Target implements BalancerTarget {
   inFlight = 0
   available = true
   readonly #pool: Pool
-  readonly #deps: TargetDeps
-  readonly #byCode = new Map<number, Counter.Internal>()
+  readonly #requests: CodeCounter
   #closing: Promise<void> | undefined
 
   constructor (options: TargetOptions, deps: TargetDeps) {
     this.id = new URL(options.url).origin
     this.weight = options.weight
     this.key = targetKey(options, deps.upstream)
-    this.#deps = deps
+    this.#requests = new CodeCounter(deps.recorder, deps.requests, [deps.upstream, this.id])
     this.#pool = new Pool(this.id, {
       connections: options.connections,
       keepAliveTimeout: options.keepAliveTimeoutMs,
@@ -57,14 +59,9 @@ export class Target implements BalancerTarget {
     this.#pool.dispatch(opts, handler)
   }
 
-  /** Counts one attempt by status (0 = no response); label children are cached per code. */
+  /** Counts one attempt by status (0 = no response). */
   count (code: number): void {
-    let child = this.#byCode.get(code)
-    if (child === undefined) {
-      child = this.#deps.requests.labels(this.#deps.upstream, this.id, String(code))
-      this.#byCode.set(code, child)
-    }
-    child.inc()
+    this.#requests.inc(code)
   }
 
   /** Waits for in-flight requests, then closes the sockets. Idempotent. */
