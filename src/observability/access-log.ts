@@ -1,6 +1,8 @@
 // One JSON line per request, written when the response is over (or the client gave up). Only the
 // path is logged, never the query (it may carry tokens), and never headers, so Authorization and
-// cookies cannot leak through this line.
+// cookies cannot leak through this line. That is also why it logs through a child without the root
+// logger's redaction: its wildcard paths walk every logged object and cost ~25 µs a line, ten times
+// the rest of the request, to protect fields this record never has.
 
 import type { Logger } from './logger.js'
 
@@ -23,8 +25,9 @@ export interface AccessRecord {
 export type AccessLog = (r: AccessRecord) => void
 
 export function createAccessLog (logger: Logger): AccessLog {
+  const log = logger.child({}, { redact: [] })
   return (r) => {
-    logger.info({
+    log.info({
       reqId: r.id,
       method: r.method,
       path: r.path,
