@@ -59,14 +59,20 @@ export interface TimeoutPolicy extends Policy {
   readonly onTimeout: Emitter<{ timeoutMs: number }>
 }
 
+/** Told when an attempt is cut: its deadline passed or the caller's signal aborted. */
+export interface AttemptWatcher {
+  attemptCut (reason: unknown): void
+}
+
 /**
  * One attempt under a timeout policy. Its AbortController is made only when someone reads the
- * attempt's signal: a transport that never looks (or a call that ends first) costs no controller
- * and no listener on the caller's signal. It is also a node of the policy's deadline list: every
- * attempt gets the same `ms`, so deadlines come in start order and one clock timer, armed for the
- * oldest, serves them all (undici's fast timers do the same). Fields are public to the policy.
+ * attempt's signal: a transport that never looks (or a call that ends first) costs no controller,
+ * and creating an AbortSignal costs microseconds in Node 20. It is also a node of the policy's
+ * deadline list: every attempt gets the same `ms`, so deadlines come in start order and one clock
+ * timer, armed for the oldest, serves them all (undici's fast timers do the same).
  * The attempt is also the context fn receives; `signal` is a prototype getter, which is why a
  * policy deriving a context copies its fields instead of spreading it (see PolicyContext).
+ * Fields are public to the policy; the class is not exported.
  */
 class Attempt implements PolicyContext {
   prev: Attempt | undefined = undefined
@@ -77,6 +83,7 @@ class Attempt implements PolicyContext {
   /** The timeout error once time is up. */
   expired: Error | undefined = undefined
   ctrl: AbortController | undefined = undefined
+  watcher: AttemptWatcher | undefined = undefined
   listening = false
   reject: (err: unknown) => void = noop
   readonly parent: AbortSignal
@@ -94,25 +101,58 @@ class Attempt implements PolicyContext {
       const c = this.ctrl = new AbortController()
       if (this.expired !== undefined) c.abort(this.expired)
       else if (this.parent.aborted) c.abort(this.parent.reason)
-      else if (!this.settled) {
-        this.parent.addEventListener('abort', this, { once: true })
-        this.listening = true
-      }
+      else if (!this.settled) this.listen()
     }
     return this.ctrl.signal
+  }
+
+  watch (w: AttemptWatcher): boolean {
+    if (this.watcher !== undefined) return false
+    if (this.expired !== undefined) w.attemptCut(this.expired)
+    else if (this.parent.aborted) w.attemptCut(this.parent.reason)
+    else if (!this.settled) {
+      this.watcher = w
+      this.listen()
+    }
+    return true
+  }
+
+  /** Follows the caller's signal, for the controller or the watcher (once, whichever asks first). */
+  listen (): void {
+    if (this.listening) return
+    this.parent.addEventListener('abort', this, { once: true })
+    this.listening = true
   }
 
   /** The caller's signal aborted (EventListener object: no closure per attempt). */
   handleEvent (): void {
     this.listening = false
-    this.ctrl?.abort(this.parent.reason)
+    this.cut(this.parent.reason)
+  }
+
+  cut (reason: unknown): void {
+    this.ctrl?.abort(reason)
+    const w = this.watcher
+    this.watcher = undefined
+    w?.attemptCut(reason)
   }
 
   detach (): void {
+    this.watcher = undefined
     if (!this.listening) return
     this.listening = false
     this.parent.removeEventListener('abort', this)
   }
+}
+
+/**
+ * Tells `watcher` when the timeout policy's attempt `pc` is cut, at once if it already is, without
+ * creating the attempt's AbortSignal (a transport that can cancel its request by other means uses
+ * this instead of listening on `pc.signal`). False when `pc` is not such an attempt or already has
+ * a watcher: then listen on `pc.signal`. The watch ends with the attempt.
+ */
+export function watchAttempt (pc: PolicyContext, watcher: AttemptWatcher): boolean {
+  return pc instanceof Attempt && pc.watch(watcher)
 }
 
 function noop (): void {}
@@ -172,11 +212,13 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
   }
 
   function expire (a: Attempt): void {
+    const w = a.watcher
     a.detach()
     const err = a.expired = deps.onTimeout()
     a.reject(err)
     onTimeout.emit({ timeoutMs: ms })
     a.ctrl?.abort(err)
+    w?.attemptCut(err)
   }
 
   function finish (a: Attempt): void {

@@ -11,7 +11,8 @@ import { createRetryPolicy } from '../core/retry.js'
 import type { RetryPolicy } from '../core/retry.js'
 import { createCircuitBreaker } from '../core/breaker/breaker.js'
 import type { CircuitBreaker } from '../core/breaker/breaker.js'
-import { createTimeoutPolicy } from '../core/timeout.js'
+import { createTimeoutPolicy, watchAttempt } from '../core/timeout.js'
+import type { AttemptWatcher } from '../core/timeout.js'
 import { UpstreamTimeoutError } from '../errors.js'
 import { createResponseCache } from './cache.js'
 import type { ResponseCache } from './cache.js'
@@ -148,4 +149,6 @@ class AttemptRequest implements TransportRequest {
   }
 
   get signal (): AbortSignal { return this.#pc.signal }
+
+  watch (watcher: AttemptWatcher): boolean { return watchAttempt(this.#pc, watcher) }
 }

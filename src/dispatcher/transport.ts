@@ -1,10 +1,16 @@
 // The innermost step: one attempt on the supplier's undici Pool, body fully read so that the
 // per-attempt timeout covers the whole answer and a retried attempt never leaks a socket.
+//
+// It drives the Pool with a dispatch handler rather than `pool.request`: the answer is buffered
+// anyway, so the Readable body stream, its async resource and `arrayBuffer()` copy are pure
+// cost, and a body that came in one chunk is kept as that chunk.
 
-import { Pool } from 'undici'
+import { Pool, util } from 'undici'
+import type { Dispatcher } from 'undici'
+import type { AttemptWatcher } from '../core/timeout.js'
 import { AbortedError, BadGatewayError } from '../errors.js'
 import type { SupplierConfig } from './options.js'
-import type { AttemptResult } from './response.js'
+import type { AttemptResult, ResponseHeaders } from './response.js'
 
 export interface TransportRequest {
   method: string
@@ -13,6 +19,11 @@ export interface TransportRequest {
   headers: Record<string, string>
   body: Buffer | string | undefined
   signal: AbortSignal
+  /**
+   * Asks to hear of the attempt's cut (its timeout or the call's abort) without reading `signal`,
+   * which would make the attempt create an AbortSignal. False: not available, listen on `signal`.
+   */
+  watch? (watcher: AttemptWatcher): boolean
 }
 
 export interface SupplierTransport {
@@ -24,6 +35,85 @@ export interface SupplierTransport {
 
 export type Transport = (supplier: SupplierConfig) => SupplierTransport
 
+/** One buffered exchange; it is its own abort listener and watcher, so an attempt costs no closure. */
+class BufferedExchange implements Dispatcher.DispatchHandler, AttemptWatcher {
+  readonly promise: Promise<AttemptResult>
+  #resolve!: (res: AttemptResult) => void
+  #reject!: (err: unknown) => void
+  #abort: ((err?: Error) => void) | undefined
+  #cut = false
+  #reason: unknown
+  #status = 0
+  #headers: ResponseHeaders = {}
+  #chunks: Buffer[] = []
+  #done = false
+  #signal: AbortSignal | undefined
+  readonly #cfg: SupplierConfig
+
+  constructor (cfg: SupplierConfig) {
+    this.#cfg = cfg
+    this.promise = new Promise<AttemptResult>((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+  }
+
+  follow (req: TransportRequest): void {
+    if (req.watch?.(this) === true) return
+    const signal = this.#signal = req.signal
+    if (signal.aborted) this.attemptCut(signal.reason)
+    else signal.addEventListener('abort', this, { once: true })
+  }
+
+  handleEvent (): void {
+    this.attemptCut(this.#signal!.reason)
+  }
+
+  attemptCut (reason: unknown): void {
+    if (this.#done || this.#cut) return
+    this.#cut = true
+    this.#reason = reason
+    this.#abort?.(reason as Error)
+  }
+
+  onConnect (abort: (err?: Error) => void): void {
+    if (this.#cut) abort(this.#reason as Error)
+    else this.#abort = abort
+  }
+
+  onHeaders (statusCode: number, rawHeaders: Buffer[]): boolean {
+    // 1xx answers are informational; the final head follows.
+    if (statusCode < 200) return true
+    this.#status = statusCode
+    this.#headers = util.parseHeaders(rawHeaders) as ResponseHeaders
+    return true
+  }
+
+  onData (chunk: Buffer): boolean {
+    this.#chunks.push(chunk)
+    return true
+  }
+
+  onComplete (): void {
+    const chunks = this.#chunks
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+    this.#settle()
+    this.#resolve({ status: this.#status, headers: this.#headers, body })
+  }
+
+  onError (err: Error): void {
+    this.#settle()
+    if (this.#cut) this.#reject(this.#reason ?? new AbortedError())
+    else this.#reject(new BadGatewayError(this.#cfg.origin, `${this.#cfg.name}: ${err.message}`, { cause: err }))
+  }
+
+  #settle (): void {
+    this.#done = true
+    this.#signal?.removeEventListener('abort', this)
+    this.#signal = undefined
+  }
+}
+
 export const undiciTransport: Transport = (cfg) => {
   const pool = new Pool(cfg.origin, {
     connections: cfg.maxConcurrent,
@@ -34,21 +124,16 @@ export const undiciTransport: Transport = (cfg) => {
     bodyTimeout: 0,
   })
   return {
-    async request (req) {
+    request (req) {
+      const exchange = new BufferedExchange(cfg)
+      exchange.follow(req)
       try {
-        const res = await pool.request({
-          method: req.method as 'GET',
-          path: req.path,
-          headers: req.headers,
-          body: req.body,
-          signal: req.signal,
-        })
-        const body = Buffer.from(await res.body.arrayBuffer())
-        return { status: res.statusCode, headers: res.headers as AttemptResult['headers'], body }
+        const method = req.method as Dispatcher.HttpMethod
+        pool.dispatch({ method, path: req.path, headers: req.headers, body: req.body }, exchange)
       } catch (err) {
-        if (req.signal.aborted) throw req.signal.reason ?? new AbortedError()
-        throw new BadGatewayError(cfg.origin, `${cfg.name}: ${(err as Error).message}`, { cause: err })
+        exchange.onError(err as Error)
       }
+      return exchange.promise
     },
     close: () => pool.close(),
     destroy: () => pool.destroy(),
