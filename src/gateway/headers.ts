@@ -17,6 +17,8 @@ const REQUEST_DROP = new Set([
 ])
 /** The gateway sets X-Request-Id on every response itself, so an upstream's copy would be a duplicate. */
 const RESPONSE_DROP = new Set([...HOP_BY_HOP, 'x-request-id'])
+/** Lengths of the RESPONSE_DROP names: a name of any other length is kept without lowercasing it. */
+const RESPONSE_DROP_LENGTHS = new Set([...RESPONSE_DROP].map(n => n.length))
 
 /** What the single pass over the client's raw headers found. */
 export interface RequestHeaderScan {
@@ -79,10 +81,12 @@ export function filterResponseHeaders (raw: readonly (Buffer | string)[]): strin
   let connection: string | undefined
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1')
-    const lower = name.toLowerCase()
-    if (RESPONSE_DROP.has(lower)) {
-      if (lower === 'connection') connection = raw[i + 1]!.toString('latin1')
-      continue
+    if (RESPONSE_DROP_LENGTHS.has(name.length)) {
+      const lower = name.toLowerCase()
+      if (RESPONSE_DROP.has(lower)) {
+        if (lower === 'connection') connection = raw[i + 1]!.toString('latin1')
+        continue
+      }
     }
     out.push(name, raw[i + 1]!.toString('latin1'))
   }
@@ -92,6 +96,8 @@ export function filterResponseHeaders (raw: readonly (Buffer | string)[]): strin
 
 /** Removes, in place, every header named in a `Connection` value (`close`/`keep-alive` name nothing extra). */
 function dropListed (flat: string[], connection: string, lowerNeeded = false): void {
+  const only = connection.length <= 10 ? connection.toLowerCase() : ''
+  if (only === 'keep-alive' || only === 'close') return
   const listed = new Set<string>()
   for (const token of connection.split(',')) {
     const t = token.trim().toLowerCase()

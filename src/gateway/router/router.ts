@@ -14,7 +14,11 @@ interface Entry<T> extends Rankable, Conditions {
   pattern: PathPattern | undefined
   regex: RegExp | undefined
   hosts: readonly string[]
+  /** The answer when the route has no params to fill in: shared, so such a match allocates nothing. */
+  bare: RouteMatch<T> | undefined
 }
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>
 
 /** Routes for one host key: trie routes plus the (few) regex routes, each list in rank order. */
 interface Bucket {
@@ -28,6 +32,9 @@ function prepare<T> (def: RouteDef<T>, index: number): Entry<T> {
     ? parsePattern(m.pathExact, false)
     : m.pathRegex === undefined ? parsePattern(m.path ?? '/', true) : undefined
   const hosts = m.host === undefined ? [] : typeof m.host === 'string' ? [m.host] : [...m.host]
+  const bare = m.pathRegex === undefined && pattern !== undefined && pattern.params.length === 0
+    ? Object.freeze({ route: def, params: NO_PARAMS })
+    : undefined
   return {
     def,
     index,
@@ -36,6 +43,7 @@ function prepare<T> (def: RouteDef<T>, index: number): Entry<T> {
     pattern,
     regex: m.pathRegex === undefined ? undefined : new RegExp(m.pathRegex),
     hosts,
+    bare,
     ...compileConditions(m),
   }
 }
@@ -47,6 +55,8 @@ class CompiledRouter<T> implements Router<T> {
   readonly #any = newBucket()
   readonly #exactHost = new Map<string, Bucket>()
   readonly #wildcardHost = new Map<string, Bucket>()
+  /** Per-lookup memo (the parsed query); match is synchronous, so one reused object is enough. */
+  readonly #state: MatchState = { query: undefined }
 
   constructor (routes: ReadonlyArray<RouteDef<T>>) {
     this.#entries = routes.map(prepare).sort(compareRoutes)
@@ -95,7 +105,8 @@ class CompiledRouter<T> implements Router<T> {
 
   /** Lazy k-way merge of the ascending rank lists: the first full match in rank order wins. */
   #first (lists: number[][], req: RouteRequest, segs: readonly string[]): RouteMatch<T> | undefined {
-    const state: MatchState = { query: undefined }
+    const state = this.#state
+    state.query = undefined
     if (lists.length === 1) {
       for (const rank of lists[0] as number[]) {
         const found = this.#test(rank, req, segs, state)
@@ -134,6 +145,7 @@ class CompiledRouter<T> implements Router<T> {
     if (e.query !== undefined && !queryHolds(e.query, state.query ??= new URLSearchParams(req.query))) {
       return undefined
     }
+    if (e.bare !== undefined) return e.bare
     const params: Record<string, string> = {}
     if (e.pattern !== undefined) {
       for (const [i, name] of e.pattern.params) params[name] = decodeParam(segs[i] as string)
