@@ -101,27 +101,22 @@ export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, ra
 
   const settle = <T>(o: Outcome<T>): T => { if (o.ok) return o.value; throw o.error }
 
-  async function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
-    budget?.recordRequest()
-    for (let attempt = 1; ; attempt++) {
-      // The first attempt's context is the caller's when it already says attempt 1: nothing to copy.
-      const apc: PolicyContext = attempt === pc.attempt ? pc : { signal: pc.signal, attempt, meta: pc.meta }
-      let o: Outcome<T>
-      try {
-        const value = await fn(apc)
-        // Most answers are final: decide before allocating an outcome.
-        if (!(looksLikeResponse(value) && statuses.has(value.status))) return value
-        o = { ok: true, value }
-      } catch (error) {
-        o = { ok: false, error }
-      }
+  const isFinal = (value: unknown): boolean => !(looksLikeResponse(value) && statuses.has(value.status))
+
+  /** Attempt `attempt` ended with `o`: settle, or wait and try again until an answer is final. */
+  async function after<T> (
+    fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, attempt: number, o: Outcome<T>
+  ): Promise<T> {
+    for (;;) {
       if (pc.signal.aborted) return settle(o)
       const reason = o.ok
         ? `status ${(o.value as { status: number }).status}`
         : retryableErrorReason(o.error, statuses)
       if (reason === undefined) return settle(o)
 
-      const giveUp = (why: string): T => { onGiveUp.emit({ attempts: attempt, reason: why }); return settle(o) }
+      const failed = o
+      const tried = attempt
+      const giveUp = (why: string): T => { onGiveUp.emit({ attempts: tried, reason: why }); return settle(failed) }
       if (attempt >= attempts) return giveUp('attempts')
       if (!isReplayable(pc.meta, retryNonIdempotent)) return giveUp('non-idempotent')
       const hinted = o.ok ? retryAfterFromResponse(o.value, clock.wallNow()) : retryAfterFromError(o.error)
@@ -135,7 +130,33 @@ export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, ra
       }
       onRetry.emit({ attempt: attempt + 1, delayMs, reason })
       await sleep(delayMs, pc.signal, clock)
+      attempt++
+      try {
+        const value = await fn({ signal: pc.signal, attempt, meta: pc.meta })
+        if (isFinal(value)) return value
+        o = { ok: true, value }
+      } catch (error) {
+        o = { ok: false, error }
+      }
     }
+  }
+
+  // The first attempt runs without an async frame: most calls end there, and a suspended async
+  // function costs the heap more than the two closures below.
+  function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+    budget?.recordRequest()
+    // The caller's context is the first attempt's when it already says attempt 1: nothing to copy.
+    const apc: PolicyContext = pc.attempt === 1 ? pc : { signal: pc.signal, attempt: 1, meta: pc.meta }
+    let p: Promise<T>
+    try {
+      p = fn(apc)
+    } catch (error) {
+      return after(fn, pc, 1, { ok: false, error })
+    }
+    return p.then(
+      value => isFinal(value) ? value : after(fn, pc, 1, { ok: true, value }),
+      error => after(fn, pc, 1, { ok: false, error })
+    )
   }
 
   return { execute, onRetry, onGiveUp, budget }
