@@ -140,3 +140,20 @@ test('an aged entry queues behind those already waiting at its new level', () =>
   assert.equal(q.levelAt(q.peekEntry()!, 100), 2)
   assert.deepEqual([q.pop(100), q.pop(100)], ['pushed-later-at-2', 'pushed-early-at-3'])
 })
+
+test('with a clock that goes back and odd priorities, pops still follow (key, push order)', () => {
+  for (const seed of [11, 12, 13]) {
+    const random = seededRandom(seed)
+    const q = new PriorityQueue<number>({ maxSize: 1000, agingAfterMs: 10 })
+    const keys: { id: number, key: number }[] = []
+    for (let id = 0; id < 300; id++) {
+      const p = [1, 2, 3, 4, 5, 0.5, 7][Math.floor(random() * 7)]!
+      const now = Math.floor(random() * 100)
+      q.push(id, p, now)
+      keys.push({ id, key: p * 10 + now })
+    }
+    const want = keys.sort((a, b) => a.key - b.key || a.id - b.id).map(k => k.id)
+    assert.deepEqual(q.clear(), want, `seed ${seed}`)
+    assert.equal(q.size, 0)
+  }
+})

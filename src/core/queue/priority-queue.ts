@@ -16,28 +16,59 @@ export interface QueueEntry<T> {
   readonly enqueuedAt: number
 }
 
-interface Node<T> extends QueueEntry<T> {
+class Node<T> implements QueueEntry<T> {
+  prev: Node<T> | undefined = undefined
+  next: Node<T> | undefined = undefined
+  /** The level list holding it; undefined once out: what makes double-remove harmless. */
+  list: Level<T> | undefined = undefined
+  readonly value: T
+  readonly priority: number
+  readonly enqueuedAt: number
   readonly key: number
   readonly seq: number
-  /** Position in the heap, -1 once out: what makes remove O(log n) and double-remove harmless. */
-  index: number
+
+  constructor (value: T, priority: number, enqueuedAt: number, key: number, seq: number) {
+    this.value = value
+    this.priority = priority
+    this.enqueuedAt = enqueuedAt
+    this.key = key
+    this.seq = seq
+  }
 }
 
+/** One pushed priority's entries, a doubly linked list in (key, seq) order. */
+class Level<T> {
+  constructor (readonly priority: number, readonly indexed: boolean) {}
+  head: Node<T> | undefined = undefined
+  tail: Node<T> | undefined = undefined
+}
+
+const before = <T>(a: Node<T>, b: Node<T>): boolean => a.key < b.key || (a.key === b.key && a.seq < b.seq)
+
 /**
- * A bounded binary min-heap of waiters, FIFO within a level, with aging.
+ * A bounded queue of waiters, FIFO within a level, with aging.
  *
  * Aging without re-keying: an entry of level p pushed at t reaches level L (< p) at t + (p − L)·A, so
  * its level at `now` is max(1, ceil((p·A + t − now) / A)), a non-decreasing function of the static key
  * k = p·A + t. Ordering by (k, seq) therefore always puts lower current levels first, and within one
  * level orders entries by when they *arrived at that level* (k − L·A), oldest first. An aged entry thus
  * queues behind entries already waiting at its new level, not ahead of them because it was pushed
- * earlier. The heap never needs rebuilding as time passes; `now` is read only by push.
+ * earlier. `now` is read only by push.
+ *
+ * Entries pushed with one priority get keys in push order when `now` does not go back (a monotonic
+ * clock), so each pushed priority keeps its own list already sorted: push appends, pop takes the
+ * smallest of the (at most five) list heads, remove unlinks. All O(1); a push whose `now` went back
+ * walks from the tail to its place, so the order stays exact whatever the caller's clock does.
  */
 export class PriorityQueue<T> {
   readonly #maxSize: number
   readonly #agingMs: number
   readonly #name: string
-  #heap: Node<T>[] = []
+  /** Lists of the priorities 1 … 5 by index; other priorities (fractions, 0, > 5) in #others. */
+  readonly #levels: (Level<T> | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined]
+  #others: Map<number, Level<T>> | undefined
+  #all: Level<T>[] = []
+  #size = 0
   #seq = 0
 
   constructor ({ maxSize, agingAfterMs = 0, name = 'queue' }: PriorityQueueOptions) {
@@ -48,15 +79,24 @@ export class PriorityQueue<T> {
     this.#name = name
   }
 
-  get size (): number { return this.#heap.length }
+  get size (): number { return this.#size }
 
   push (value: T, priority: number, now: number): QueueEntry<T> {
-    if (this.#heap.length >= this.#maxSize) throw new QueueFullError(this.#name, this.#maxSize)
+    if (this.#size >= this.#maxSize) throw new QueueFullError(this.#name, this.#maxSize)
     if (!Number.isFinite(priority)) throw new InvalidOptionsError(`${this.#name}: priority must be a number`)
     const key = this.#agingMs > 0 ? priority * this.#agingMs + now : priority
-    const node: Node<T> = { value, priority, enqueuedAt: now, key, seq: this.#seq++, index: this.#heap.length }
-    this.#heap.push(node)
-    this.#up(node.index)
+    const node = new Node(value, priority, now, key, this.#seq++)
+    const list = this.#level(priority)
+    let after = list.tail
+    while (after !== undefined && before(node, after)) after = after.prev
+    node.prev = after
+    node.next = after === undefined ? list.head : after.next
+    if (node.next === undefined) list.tail = node
+    else node.next.prev = node
+    if (after === undefined) list.head = node
+    else after.next = node
+    node.list = list
+    this.#size++
     return node
   }
 
@@ -66,79 +106,68 @@ export class PriorityQueue<T> {
     return Math.max(1, entry.priority - Math.floor((now - entry.enqueuedAt) / this.#agingMs))
   }
 
-  peek (_now?: number): T | undefined { return this.#heap[0]?.value }
+  peek (_now?: number): T | undefined { return this.#first()?.value }
 
-  peekEntry (): QueueEntry<T> | undefined { return this.#heap[0] }
+  peekEntry (): QueueEntry<T> | undefined { return this.#first() }
 
   pop (_now?: number): T | undefined {
-    const top = this.#heap[0]
+    const top = this.#first()
     if (top === undefined) return undefined
-    this.#removeAt(0)
+    this.#unlink(top)
     return top.value
   }
 
   /** Takes `entry` out wherever it is (an aborted waiter); false if it already left. */
   remove (entry: QueueEntry<T>): boolean {
     const node = entry as Node<T>
-    if (node.index < 0 || this.#heap[node.index] !== node) return false
-    this.#removeAt(node.index)
+    if (!(node instanceof Node) || node.list === undefined) return false
+    this.#unlink(node)
     return true
   }
 
   /** Empties the queue, returning the values in the order they would have been popped. */
   clear (): T[] {
     const out: T[] = []
-    while (this.#heap.length > 0) {
-      out.push(this.#heap[0]!.value)
-      this.#removeAt(0)
-    }
+    while (this.#size > 0) out.push(this.pop() as T)
     return out
   }
 
-  #removeAt (i: number): void {
-    const heap = this.#heap
-    const gone = heap[i]!
-    const last = heap.pop()!
-    gone.index = -1
-    if (last === gone) return
-    heap[i] = last
-    last.index = i
-    this.#down(i)
-    this.#up(last.index)
-  }
-
-  #less (a: Node<T>, b: Node<T>): boolean {
-    return a.key < b.key || (a.key === b.key && a.seq < b.seq)
-  }
-
-  #swap (i: number, j: number): void {
-    const heap = this.#heap
-    const a = heap[i]!
-    const b = heap[j]!
-    heap[i] = b; b.index = i
-    heap[j] = a; a.index = j
-  }
-
-  #up (i: number): void {
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (!this.#less(this.#heap[i]!, this.#heap[parent]!)) return
-      this.#swap(i, parent)
-      i = parent
+  #level (priority: number): Level<T> {
+    const byIndex = Number.isInteger(priority) && priority >= 1 && priority <= 5
+    let list = byIndex ? this.#levels[priority] : this.#others?.get(priority)
+    if (list === undefined) {
+      list = new Level<T>(priority, byIndex)
+      if (byIndex) this.#levels[priority] = list
+      else (this.#others ??= new Map()).set(priority, list)
+      this.#all.push(list)
     }
+    return list
   }
 
-  #down (i: number): void {
-    const n = this.#heap.length
-    for (;;) {
-      const l = 2 * i + 1
-      const r = l + 1
-      let best = i
-      if (l < n && this.#less(this.#heap[l]!, this.#heap[best]!)) best = l
-      if (r < n && this.#less(this.#heap[r]!, this.#heap[best]!)) best = r
-      if (best === i) return
-      this.#swap(i, best)
-      i = best
+  #first (): Node<T> | undefined {
+    if (this.#size === 0) return undefined
+    const all = this.#all
+    let best: Node<T> | undefined
+    for (let i = 0; i < all.length; i++) {
+      const h = all[i]!.head
+      if (h !== undefined && (best === undefined || before(h, best))) best = h
+    }
+    return best
+  }
+
+  #unlink (node: Node<T>): void {
+    const list = node.list!
+    if (node.prev === undefined) list.head = node.next
+    else node.prev.next = node.next
+    if (node.next === undefined) list.tail = node.prev
+    else node.next.prev = node.prev
+    node.prev = node.next = undefined
+    node.list = undefined
+    this.#size--
+    // Odd priorities are caller-chosen and unbounded in number: their lists go once empty.
+    if (!list.indexed && list.head === undefined) {
+      this.#others!.delete(list.priority)
+      this.#all = this.#all.filter(l => l !== list)
     }
   }
 }
