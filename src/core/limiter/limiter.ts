@@ -25,6 +25,14 @@ export type Decision =
   | { ok: true, remaining: number, resetMs: number, degraded?: boolean }
   | { ok: false, retryAfterMs: number, remaining: 0, resetMs: number, degraded?: boolean }
 
+/** A decision written in place by `LimiterStore.tryTakeSync` (retryAfterMs 0 when ok). */
+export interface DecisionOut {
+  ok: boolean
+  remaining: number
+  retryAfterMs: number
+  resetMs: number
+}
+
 /** A store operation failed; the store answered with its fallback instead. */
 export interface StoreErrorEvent {
   type: 'storeError'
@@ -40,6 +48,12 @@ export type StoreEvent = StoreErrorEvent
 export interface LimiterStore {
   /** Takes `cost` tokens from `key`'s bucket, or says how long until `cost` tokens are there. */
   take (key: string, cost: number, rule: BucketRule): Decision | Promise<Decision>
+  /**
+   * Optional synchronous take for stores that answer in-process (memory): the same decision as
+   * `take`, written into `out` instead of allocated, with `now` read from the store's clock by the
+   * caller (who already had it). Returns `out.ok`. Absent on stores that must await (Redis).
+   */
+  tryTakeSync? (key: string, cost: number, rule: BucketRule, now: number, out: DecisionOut): boolean
   /** Gives back tokens a cancelled request reserved (never above `burst`). */
   refund (key: string, cost: number, rule: BucketRule): void | Promise<void>
   /** Empties `key`'s bucket for `forMs` from now: a supplier announced its window is spent. */

@@ -71,3 +71,33 @@ test('refund and pause act on the stored bucket', () => {
 test('maxKeys must be a positive integer', () => {
   assert.throws(() => createMemoryStore({ maxKeys: 0 }), InvalidOptionsError)
 })
+
+test('tryTakeSync writes the same decisions take returns, into one object', () => {
+  const clockA = new ManualClock()
+  const clockB = new ManualClock()
+  const a = createMemoryStore({ clock: clockA })
+  const b = createMemoryStore({ clock: clockB })
+  const out = { ok: false, remaining: 0, retryAfterMs: 0, resetMs: 0 }
+  const costs = [1, 1, 3, 0, 2, 1, 12, 1, 5, 1, 1, 1, 2, 4]
+  for (let i = 0; i < 60; i++) {
+    const cost = costs[i % costs.length]!
+    const d = a.take('k', cost, rule)
+    assert.equal(b.tryTakeSync('k', cost, rule, clockB.now(), out), d.ok)
+    const want = d.ok ? { ...d, retryAfterMs: 0 } : d
+    assert.deepEqual({ ...out }, { ...want }, `step ${i}`)
+    clockA.advance(37)
+    clockB.advance(37)
+  }
+})
+
+test('a key written at least once per maxKeys / 2 new keys is never evicted by a flood', () => {
+  const clock = new ManualClock()
+  const store = createMemoryStore({ clock, maxKeys: 100 })
+  for (let i = 0; i < 10; i++) store.take('hot', 1, rule)
+  for (let i = 0; i < 10_000; i++) {
+    store.take(`cold${i}`, 1, rule)
+    if (i % 50 === 0) store.take('hot', 0, rule)
+  }
+  assert.equal(store.take('hot', 1, rule).ok, false, 'hot kept its empty bucket')
+  assert.ok(store.size <= 100)
+})

@@ -5,8 +5,8 @@
 import { systemClock } from '../clock.js'
 import type { Clock } from '../clock.js'
 import { InvalidOptionsError } from '../../errors.js'
-import type { BucketRule, Decision, LimiterStore } from './limiter.js'
-import { gcraPause, gcraRefund, gcraTake } from './token-bucket.js'
+import type { BucketRule, Decision, DecisionOut, LimiterStore } from './limiter.js'
+import { gcraPause, gcraRefund, gcraTake, gcraTakeInto } from './token-bucket.js'
 
 export interface MemoryStoreOptions {
   clock?: Clock
@@ -17,6 +17,7 @@ export interface MemoryStoreOptions {
 /** Answers synchronously: a caller on the hot path may skip the await. */
 export interface MemoryStore extends LimiterStore {
   take (key: string, cost: number, rule: BucketRule): Decision
+  tryTakeSync (key: string, cost: number, rule: BucketRule, now: number, out: DecisionOut): boolean
   refund (key: string, cost: number, rule: BucketRule): void
   pause (key: string, forMs: number, rule: BucketRule): void
   /** Buckets held now (full ones may linger until a write looks at them). */
@@ -26,31 +27,46 @@ export interface MemoryStore extends LimiterStore {
 /** How many of the oldest entries each write inspects for expiry: amortised O(1), no sweep timer. */
 const SWEEP_PER_WRITE = 2
 
+/** A bucket's TAT, and when (in insertions into the map) it was last moved to the map's end. */
+interface Slot { tat: number, order: number }
+
 export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStore {
   const clock = options.clock ?? systemClock
   const maxKeys = options.maxKeys ?? 100_000
   if (!(Number.isInteger(maxKeys) && maxKeys >= 1)) throw new InvalidOptionsError(`maxKeys must be a positive integer, got ${maxKeys}`)
 
-  // Insertion order is write order (every write deletes then re-inserts), so the first entry is
-  // the least recently written: an LRU without a linked list. It is also the likeliest to be full.
-  const tats = new Map<string, number>()
+  // Insertion order is write order, so the first entry is the least recently written: an LRU
+  // without a linked list. It is also the likeliest to be full. Moving a key to the end costs a
+  // delete and a set, so a write moves it only once more than maxKeys / 2 other keys were inserted
+  // after it: a key written at least that often is never evicted, and one key (a supplier's hot
+  // path) is updated in place.
+  const tats = new Map<string, Slot>()
+  const touchAfter = Math.floor(maxKeys / 2)
+  let inserted = 0
 
-  function read (key: string, now: number): number | undefined {
-    const tat = tats.get(key)
-    return tat !== undefined && tat > now ? tat : undefined
+  function read (slot: Slot | undefined, now: number): number | undefined {
+    return slot !== undefined && slot.tat > now ? slot.tat : undefined
   }
 
-  function write (key: string, tat: number, now: number): void {
-    tats.delete(key)
-    if (tat > now) {
-      tats.set(key, tat)
-      // A lone entry is the one just written, and it is not due: skip the iterator (one supplier's hot path).
-      if (tats.size === 1) return
+  function write (key: string, slot: Slot | undefined, tat: number, now: number): void {
+    if (tat <= now) {
+      if (slot !== undefined) tats.delete(key)
+    } else if (slot === undefined) {
+      tats.set(key, { tat, order: ++inserted })
+    } else {
+      slot.tat = tat
+      if (inserted - slot.order >= touchAfter) {
+        tats.delete(key)
+        tats.set(key, slot)
+        slot.order = ++inserted
+      }
     }
+    // A lone entry is the one just written, and it is not due: skip the iterator (one supplier's hot path).
+    if (tats.size <= 1 && tat > now) return
     let looked = 0
-    for (const [k, t] of tats) {
+    for (const [k, s] of tats) {
       if (looked++ >= SWEEP_PER_WRITE) break
-      if (t <= now) tats.delete(k)
+      if (s.tat <= now) tats.delete(k)
     }
     while (tats.size > maxKeys) {
       const oldest = tats.keys().next().value as string
@@ -63,20 +79,30 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
 
     take (key: string, cost: number, rule: BucketRule): Decision {
       const now = clock.now()
-      const r = gcraTake(read(key, now), now, cost, rule)
-      if (r.decision.ok) write(key, r.tat, now)
+      const slot = tats.get(key)
+      const r = gcraTake(read(slot, now), now, cost, rule)
+      if (r.decision.ok) write(key, slot, r.tat, now)
       return r.decision
+    },
+
+    tryTakeSync (key: string, cost: number, rule: BucketRule, now: number, out: DecisionOut): boolean {
+      const slot = tats.get(key)
+      const tat = gcraTakeInto(read(slot, now), now, cost, rule, out)
+      if (out.ok) write(key, slot, tat, now)
+      return out.ok
     },
 
     refund (key: string, cost: number, rule: BucketRule): void {
       const now = clock.now()
-      const tat = read(key, now)
-      if (tat !== undefined) write(key, gcraRefund(tat, now, cost, rule), now)
+      const slot = tats.get(key)
+      const tat = read(slot, now)
+      if (tat !== undefined) write(key, slot, gcraRefund(tat, now, cost, rule), now)
     },
 
     pause (key: string, forMs: number, rule: BucketRule): void {
       const now = clock.now()
-      write(key, gcraPause(read(key, now), now, forMs, rule), now)
+      const slot = tats.get(key)
+      write(key, slot, gcraPause(read(slot, now), now, forMs, rule), now)
     },
 
     async close () { tats.clear() },

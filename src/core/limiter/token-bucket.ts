@@ -8,7 +8,7 @@
 //   │◀────────── burst · T ──────────▶│        allowed while newTat - now <= burst · T
 
 import { InvalidOptionsError } from '../../errors.js'
-import type { BucketRule, Decision } from './limiter.js'
+import type { BucketRule, Decision, DecisionOut } from './limiter.js'
 
 /** Float slack (ms) so that 3 × (1000/3) still counts as 1000 and never costs an extra millisecond. */
 export const EPSILON = 1e-6
@@ -48,6 +48,32 @@ export function decisionAt (ok: boolean, tat: number, now: number, cost: number,
   if (cost > rule.burst) return { ok: false, retryAfterMs: Infinity, remaining: 0, resetMs }
   const wait = inUse + cost * t - rule.burst * t
   return { ok: false, retryAfterMs: Math.max(1, Math.ceil(wait - EPSILON)), remaining: 0, resetMs }
+}
+
+/**
+ * gcraTake without allocating: writes the decision into `out` and returns the TAT to store (or
+ * `base` unchanged on a refusal). Same numbers as gcraTake; for a synchronous store's hot path.
+ */
+export function gcraTakeInto (
+  tat: number | undefined, now: number, cost: number, rule: BucketRule, out: DecisionOut
+): number {
+  const t = rule.periodMs / rule.rate
+  const base = tat === undefined || tat < now ? now : tat
+  const next = base + cost * t
+  const ok = cost <= rule.burst && next - now <= rule.burst * t + EPSILON
+  const tatAfter = ok ? next : base
+  const inUse = Math.max(0, tatAfter - now)
+  out.ok = ok
+  out.resetMs = Math.max(0, Math.ceil(inUse - EPSILON))
+  if (ok) {
+    out.remaining = Math.max(0, Math.floor((rule.burst * t - inUse) / t + 1e-9))
+    out.retryAfterMs = 0
+  } else {
+    out.remaining = 0
+    const wait = inUse + cost * t - rule.burst * t
+    out.retryAfterMs = cost > rule.burst ? Infinity : Math.max(1, Math.ceil(wait - EPSILON))
+  }
+  return tatAfter
 }
 
 /** Takes `cost` tokens from a bucket whose stored TAT is `tat` (undefined: never seen, so full). */
