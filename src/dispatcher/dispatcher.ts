@@ -60,6 +60,8 @@ export interface Dispatcher {
   close (opts?: CloseOptions): Promise<void>
 }
 
+function noop (): void {}
+
 export function createDispatcher (options: DispatcherOptions): Dispatcher {
   const norm = normalizeOptions(options)
   const clock: Clock = options.clock ?? systemClock
@@ -95,7 +97,8 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   let active = 0
   let onIdle: (() => void)[] = []
   // Clock timers are unref'd, so a script awaiting a call that waits for a token or a backoff
-  // would see Node exit under it. One ref'd handle holds the process open while calls are active.
+  // would see Node exit under it. One handle, made once, is ref'd while calls are active (toggling
+  // a ref costs far less than a setInterval/clearInterval pair per call used one at a time).
   let keepAlive: NodeJS.Timeout | undefined
   const idle = (): Promise<void> => active === 0 ? Promise.resolve() : new Promise(resolve => onIdle.push(resolve))
 
@@ -123,11 +126,11 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
     shutdown: shutdown.signal,
     storeReady: () => storeReady,
     enter () {
-      if (active++ === 0) keepAlive = setInterval(() => {}, 2 ** 30)
+      if (active++ === 0) (keepAlive ??= setInterval(noop, 2 ** 30)).ref()
     },
     leave () {
       if (--active !== 0) return
-      clearInterval(keepAlive)
+      keepAlive!.unref()
       const ws = onIdle
       onIdle = []
       for (const w of ws) w()
@@ -160,6 +163,8 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
     await idle()
     await Promise.all(all.map(s => s.transport.close().catch(() => s.transport.destroy())))
     await owned.close()
+    clearInterval(keepAlive)
+    keepAlive = undefined
   }
 
   return {

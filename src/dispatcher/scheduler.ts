@@ -5,7 +5,7 @@
 // the next token is due; slot releases and pauses re-run the same pump. Nothing polls.
 
 import type { Clock, TimerHandle } from '../core/clock.js'
-import type { BucketRule, Decision, LimiterStore } from '../core/limiter/limiter.js'
+import type { BucketRule, Decision, DecisionOut, LimiterStore } from '../core/limiter/limiter.js'
 import type { Policy, PolicyContext } from '../core/policy.js'
 import { PriorityQueue } from '../core/queue/priority-queue.js'
 import { AbortedError, QueueFullError, QueueTimeoutError, SluiceError, StoreUnavailableError } from '../errors.js'
@@ -71,13 +71,15 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
   let inFlight = 0
   let timer: TimerHandle | undefined
   let taking = false
-  const last: LastTake = { at: 0, ok: true, remaining: 0, retryAfterMs: 0 }
+  // The last answer, also what a synchronous store writes its decision into (no object per take).
+  const last: LastTake & DecisionOut = { at: 0, ok: true, remaining: 0, retryAfterMs: 0, resetMs: 0 }
   let taken = false
+  const trySync = store.tryTakeSync === undefined ? undefined : store.tryTakeSync.bind(store)
   let idleWaiters: (() => void)[] = []
 
-  function remember (d: Decision): void {
+  function remember (d: Decision, now: number): void {
     taken = true
-    last.at = clock.now()
+    last.at = now
     last.ok = d.ok
     last.remaining = d.ok ? d.remaining : 0
     last.retryAfterMs = d.ok ? 0 : d.retryAfterMs
@@ -98,12 +100,12 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     return p.then(releaseValue, releaseError)
   }
 
-  function start (w: Waiter): void {
+  function start (w: Waiter, now: number): void {
     perLevel[w.priority]!--
     inFlight++
     w.cleanup()
     const meta = w.pc.meta
-    meta.queuedMs = (meta.queuedMs as number | undefined ?? 0) + clock.now() - w.enqueuedAt
+    meta.queuedMs = (meta.queuedMs as number | undefined ?? 0) + now - w.enqueuedAt
     meta.reserved = true
     w.to.admitted()
   }
@@ -127,19 +129,21 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     if (rule !== undefined) Promise.resolve(store.refund(key, 1, rule)).catch(noop)
   }
 
-  function onDecision (d: Decision): void {
-    remember(d)
-    if (!d.ok) return arm(d.retryAfterMs)
+  /** A token was had (sync or async): it goes to the head of the queue, or back to the store. */
+  function granted (now: number): void {
     // Starts are blocked while a take is pending, so a slot is still free here; only the caller
     // the token was taken for may have left meanwhile, and then the token goes back.
     const w = queue.pop()
-    if (w !== undefined) start(w)
+    if (w !== undefined) start(w, now)
     else refund()
   }
 
   function onTaken (d: Decision): void {
     taking = false
-    onDecision(d)
+    const now = clock.now()
+    remember(d, now)
+    if (d.ok) granted(now)
+    else arm(d.retryAfterMs)
     pump()
   }
 
@@ -155,33 +159,34 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
    * pending take (Redis) or a refusal leaves `taking` or the timer set, for the caller that is
    * about to queue; what the store answers then goes to the head of the queue, as from pump.
    */
-  function takeNow (): boolean {
-    const d = store.take(key, 1, rule!)
-    if (isPromise(d)) {
-      taking = true
-      d.then(onTaken, onTakeFailed)
-      return false
-    }
-    remember(d)
-    if (d.ok) return true
-    arm(d.retryAfterMs)
-    return false
-  }
-
-  function pump (): void {
-    for (;;) {
-      if (taking || timer !== undefined || queue.size === 0 || inFlight >= maxConcurrent) break
-      if (rule === undefined) {
-        start(queue.pop()!)
-        continue
-      }
-      const d = store.take(key, 1, rule)
+  function takeNow (now: number): boolean {
+    let ok: boolean
+    if (trySync !== undefined) {
+      taken = true
+      last.at = now
+      ok = trySync(key, 1, rule!, now, last)
+    } else {
+      const d = store.take(key, 1, rule!)
       if (isPromise(d)) {
         taking = true
         d.then(onTaken, onTakeFailed)
-        return
+        return false
       }
-      onDecision(d)
+      remember(d, now)
+      ok = d.ok
+    }
+    if (!ok) arm(last.retryAfterMs)
+    return ok
+  }
+
+  function pump (): void {
+    // One clock reading serves every start of this pass: no time passes that matters in between.
+    let now = -1
+    for (;;) {
+      if (taking || timer !== undefined || queue.size === 0 || inFlight >= maxConcurrent) break
+      if (now < 0) now = clock.now()
+      if (rule === undefined || takeNow(now)) granted(now)
+      else if (taking) return
     }
     if (queue.size === 0 && timer !== undefined) {
       timer.cancel()
@@ -210,12 +215,11 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
   }
 
   /** Checks that `pc` may queue, then takes a slot and a token if nothing stands in the way. */
-  function admitNow (pc: PolicyContext, priority: number): boolean {
+  function admitNow (pc: PolicyContext, priority: number, now: number): boolean {
     if (pc.signal.aborted) throw abortError(pc.signal)
     const deadline = pc.meta.deadline
     if (queue.size >= opts.maxQueue) throw new QueueFullError(opts.name, opts.maxQueue)
     if (deadline !== undefined) {
-      const now = clock.now()
       let ahead = 0
       for (let p = 1; p <= priority; p++) ahead += perLevel[p]!
       const wait = estimateStartMs(ahead, rule, taken ? last : undefined, now)
@@ -223,13 +227,12 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     }
     // The fast path: nothing queued, a slot free, no take pending, the bucket not known empty.
     if (queue.size > 0 || taking || timer !== undefined || inFlight >= maxConcurrent) return false
-    if (rule !== undefined && !takeNow()) return false
+    if (rule !== undefined && !takeNow(now)) return false
     inFlight++
     return true
   }
 
-  function enqueue (to: Admittee, pc: PolicyContext, priority: number): void {
-    const now = clock.now()
+  function enqueue (to: Admittee, pc: PolicyContext, priority: number, now: number): void {
     const w = new Waiter(to, pc, priority, now, leave)
     w.entry = queue.push(w, priority, now)
     perLevel[priority]!++
@@ -241,12 +244,13 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
 
   function reserve (pc: PolicyContext, to: Admittee): boolean {
     const priority = priorityOf(pc)
-    if (admitNow(pc, priority)) {
+    const now = clock.now()
+    if (admitNow(pc, priority, now)) {
       pc.meta.queuedMs = pc.meta.queuedMs as number | undefined ?? 0
       pc.meta.reserved = true
       return true
     }
-    enqueue(to, pc, priority)
+    enqueue(to, pc, priority, now)
     return false
   }
 
@@ -256,10 +260,11 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
       return run(fn, pc)
     }
     const priority = priorityOf(pc)
+    const now = clock.now()
     try {
-      if (!admitNow(pc, priority)) {
+      if (!admitNow(pc, priority, now)) {
         const d = new Deferred(() => execute(fn, pc))
-        enqueue(d, pc, priority)
+        enqueue(d, pc, priority, now)
         return d.promise
       }
     } catch (err) {
