@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { pauseFromResponse } from './feedback.js'
+import { mayAnnouncePause, pauseFromResponse } from './feedback.js'
 
 const opts = { defaultPauseMs: 1000, maxPauseMs: 60_000 }
 const wall = Date.UTC(2026, 0, 1)
@@ -21,6 +21,15 @@ test('supplier feedback headers → pause', async (t) => {
     { desc: 'Retry-After 0 means no pause', status: 429, headers: { 'retry-after': '0' }, want: undefined },
   ]
   for (const c of cases) {
-    await t.test(c.desc, () => assert.equal(pauseFromResponse(c.status, c.headers, wall, opts), c.want))
+    await t.test(c.desc, () => {
+      assert.equal(pauseFromResponse(c.status, c.headers, wall, opts), c.want)
+      if (c.want !== undefined) assert.equal(mayAnnouncePause(c.status, c.headers), true, 'the pre-check lets it through')
+    })
   }
+})
+
+test('mayAnnouncePause: a plain answer needs no clock reading', () => {
+  assert.equal(mayAnnouncePause(200, { 'content-type': 'application/json', 'retry-after': '3' }), false)
+  assert.equal(mayAnnouncePause(500, {}), false)
+  assert.equal(mayAnnouncePause(503, {}), true)
 })

@@ -59,6 +59,15 @@ function limitHeaders (headers: ResponseHeaders, wallNow: number): number | unde
   return undefined
 }
 
+/**
+ * False when `pauseFromResponse` would say nothing whatever the time: most answers (no 429/503, no
+ * rate-limit headers) then cost no wall-clock reading.
+ */
+export function mayAnnouncePause (status: number, headers: ResponseHeaders): boolean {
+  return status === 429 || status === 503 || headers.ratelimit !== undefined ||
+    headers['ratelimit-remaining'] !== undefined || headers['x-ratelimit-remaining'] !== undefined
+}
+
 /** Milliseconds to pause the supplier's bucket for, or undefined when the answer says nothing. */
 export function pauseFromResponse (
   status: number, headers: ResponseHeaders, wallNow: number, opts: FeedbackOptions

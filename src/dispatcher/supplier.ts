@@ -16,7 +16,7 @@ import type { AttemptWatcher } from '../core/timeout.js'
 import { UpstreamTimeoutError } from '../errors.js'
 import { createResponseCache } from './cache.js'
 import type { ResponseCache } from './cache.js'
-import { pauseFromResponse } from './feedback.js'
+import { mayAnnouncePause, pauseFromResponse } from './feedback.js'
 import type { SupplierConfig } from './options.js'
 import type { AttemptResult } from './response.js'
 import { createScheduler } from './scheduler.js'
@@ -105,6 +105,7 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
   }
   function answered (res: AttemptResult): AttemptResult | Promise<AttemptResult> {
     supplier.onAttempt?.(res)
+    if (!mayAnnouncePause(res.status, res.headers)) return res
     const pauseMs = pauseFromResponse(res.status, res.headers, clock.wallNow(), config.feedback)
     if (pauseMs === undefined) return res
     return scheduler.pause(pauseMs).then(() => res, () => res)
