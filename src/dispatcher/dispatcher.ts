@@ -6,6 +6,7 @@ import type { Clock, TimerHandle } from '../core/clock.js'
 import { parseDuration } from '../core/duration.js'
 import type { Duration } from '../core/duration.js'
 import { Emitter } from '../core/events.js'
+import type { StoreEvent } from '../core/limiter/limiter.js'
 import { ShuttingDownError, SluiceError, SupplierUnknownError } from '../errors.js'
 import { Call } from './call.js'
 import type { CallHost, Finished } from './call.js'
@@ -15,6 +16,7 @@ import { prepareRequest } from './request.js'
 import type { DispatchRequest, Prepared } from './request.js'
 import type { DispatchResponse } from './response.js'
 import { openStore } from './store.js'
+import { StoreHealth, warningLogger } from './store-health.js'
 import type { OwnedStore } from './store.js'
 import { createSupplier } from './supplier.js'
 import type { Supplier } from './supplier.js'
@@ -55,8 +57,8 @@ export interface Dispatcher {
   metrics (): Record<string, SupplierMetrics>
   readonly suppliers: readonly string[]
   readonly events: DispatcherEvents
-  /** Store health events (Redis store only). */
-  readonly storeEvents: unknown
+  /** Store errors (stores that report them: Redis); undefined for the memory store. */
+  readonly storeEvents: Emitter<StoreEvent> | undefined
   close (opts?: CloseOptions): Promise<void>
 }
 
@@ -66,7 +68,8 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   const norm = normalizeOptions(options)
   const clock: Clock = options.clock ?? systemClock
   const random = options.random ?? Math.random
-  const owned: OwnedStore = openStore(norm.store, clock)
+  const health = new StoreHealth({ clock, logger: options.logger ?? warningLogger })
+  const owned: OwnedStore = openStore(norm.store, clock, health)
   const events: DispatcherEvents = {
     requestEnd: new Emitter(), retry: new Emitter(), rateLimited: new Emitter(), breakerStateChange: new Emitter(),
   }

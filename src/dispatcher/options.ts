@@ -10,6 +10,7 @@ import type { Obj } from './check.js'
 import type { CacheOptions } from './cache.js'
 import type { FeedbackOptions } from './feedback.js'
 import type { Transport } from './transport.js'
+import type { DispatcherLogger } from './store-health.js'
 
 export interface SupplierOptions {
   baseUrl: string
@@ -54,6 +55,12 @@ export interface DispatcherOptions {
   random?: Random
   /** Replaces the HTTP transport (tests, benchmarks). */
   transport?: Transport
+  /**
+   * Where store warnings go (a pino logger fits): Redis unreachable, still unreachable (at most
+   * every 10 s), recovered. Default: one line on stderr through process.emitWarning, code
+   * SLC_STORE_UNAVAILABLE.
+   */
+  logger?: DispatcherLogger
 }
 
 export interface RetryConfig {
@@ -210,7 +217,8 @@ function store (value: unknown): StoreOptions | LimiterStore {
 }
 
 export function normalizeOptions (options: DispatcherOptions): NormalizedOptions {
-  const o = obj(options, 'options', ['suppliers', 'queue', 'store', 'clock', 'random', 'transport'])
+  const o = obj(options, 'options', ['suppliers', 'queue', 'store', 'clock', 'random', 'transport', 'logger'])
+  if (o.logger !== undefined && typeof (o.logger as DispatcherLogger | null)?.warn !== 'function') fail('logger', 'must have a warn(obj, msg) method')
   const sup = obj(o.suppliers, 'suppliers', Object.keys((o.suppliers ?? {}) as Obj))
   if (Object.keys(sup).length === 0) fail('suppliers', 'declare at least one supplier')
   const defQueue = queue(optObj(o.queue, 'queue', ['maxSize', 'agingAfter']), 'queue', { maxSize: 1000, agingAfterMs: 5000 })

@@ -19,6 +19,9 @@ export function bindDispatcherMetrics (d: Dispatcher, m: Metrics): () => void {
     d.events.retry.on(e => m.dispatcherRetries.inc({ supplier: e.supplier })),
     d.events.rateLimited.on(e => m.dispatcherRateLimited.inc({ supplier: e.supplier })),
   ]
+  // Every failed store operation (take, refund, pause), logged or not: the log is throttled, this is not.
+  const storeOff = d.storeEvents?.on(e => { if (e.type === 'storeError') m.storeErrors.inc({ store: 'redis' }) })
+  if (storeOff !== undefined) offs.push(storeOff)
   // Gauges are read at scrape time: prom-client calls a metric's `collect` before reading it.
   const gauges = [m.dispatcherQueued, m.dispatcherInFlight, m.dispatcherBreakerState] as const
   const refresh = (): void => {
