@@ -121,6 +121,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
       closing ??= (async () => {
         await server.drain(parseDuration(live.snapshot.config.server.drainTimeout))
         await Promise.all([...live.snapshot.targets].map(t => t.close()))
+        access.flush()
         logger.flush()
       })()
       return closing

@@ -1,39 +1,61 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
-import { createAccessLog } from './access-log.js'
+import { createAccessLog, formatAccessLine } from './access-log.js'
+import type { AccessRecord } from './access-log.js'
 import { createLogger } from './logger.js'
 
-test('writes one line with every field, flags joined', () => {
-  const lines: Record<string, unknown>[] = []
-  const stream = new Writable({ write (c, _e, cb) { lines.push(JSON.parse(String(c))); cb() } })
-  const log = createAccessLog(createLogger({ destination: stream }))
-  log({
-    id: 'r1',
-    method: 'GET',
-    path: '/a',
-    route: 'users',
-    upstream: 'users',
-    target: 'http://127.0.0.1:1',
-    status: 504,
-    durationMs: 12.3456,
-    bytesIn: 10,
-    bytesOut: 20,
-    flags: ['UT', 'DC'],
+function capture (): { lines: Array<Record<string, unknown>>, raw: string[], stream: Writable } {
+  const lines: Array<Record<string, unknown>> = []
+  const raw: string[] = []
+  const stream = new Writable({
+    write (c, _e, cb) {
+      for (const l of String(c).split('\n')) {
+        if (l === '') continue
+        raw.push(l)
+        lines.push(JSON.parse(l))
+      }
+      cb()
+    },
   })
-  log({
-    id: 'r2',
-    method: 'GET',
-    path: '/b',
-    route: undefined,
-    upstream: undefined,
-    target: undefined,
-    status: 404,
-    durationMs: 1,
-    bytesIn: 0,
-    bytesOut: 5,
-    flags: [],
-  })
+  return { lines, raw, stream }
+}
+
+const full: AccessRecord = {
+  id: 'r1',
+  method: 'GET',
+  path: '/a',
+  route: 'users',
+  upstream: 'users',
+  target: 'http://127.0.0.1:1',
+  status: 504,
+  durationMs: 12.3456,
+  bytesIn: 10,
+  bytesOut: 20,
+  flags: ['UT', 'DC'],
+}
+const bare: AccessRecord = {
+  id: 'r2',
+  method: 'GET',
+  path: '/b"\\\n',
+  route: undefined,
+  upstream: undefined,
+  target: undefined,
+  status: 404,
+  durationMs: 1,
+  bytesIn: 0,
+  bytesOut: 5,
+  flags: [],
+}
+
+test('writes one line per request with every field, flags joined, batched per turn', async () => {
+  const { lines, stream } = capture()
+  const logger = createLogger({ destination: stream })
+  const log = createAccessLog(logger)
+  log(full)
+  log(bare)
+  assert.equal(lines.length, 0, 'lines wait for the end of the turn')
+  await new Promise(resolve => setImmediate(resolve))
   assert.equal(lines.length, 2)
   const [a, b] = lines
   assert.equal(a!.reqId, 'r1')
@@ -41,6 +63,43 @@ test('writes one line with every field, flags joined', () => {
   assert.equal(a!.durMs, 12.35)
   assert.equal(a!.flags, 'UT,DC')
   assert.equal(a!.target, 'http://127.0.0.1:1')
+  assert.equal(a!.msg, 'access')
   assert.equal(b!.flags, '-')
-  assert.equal(b!.route, undefined)
+  assert.equal(b!.path, '/b"\\\n', 'odd characters in the path are escaped, one line stays one line')
+  assert.equal('route' in b!, false)
+})
+
+test('the line is the one pino writes for the same fields with the root logger options', () => {
+  const { raw, stream } = capture()
+  const logger = createLogger({ destination: stream })
+  for (const r of [full, bare]) {
+    logger.info({
+      reqId: r.id,
+      method: r.method,
+      path: r.path,
+      route: r.route,
+      upstream: r.upstream,
+      target: r.target,
+      status: r.status,
+      durMs: Math.round(r.durationMs * 100) / 100,
+      bytesIn: r.bytesIn,
+      bytesOut: r.bytesOut,
+      flags: r.flags.length === 0 ? '-' : r.flags.join(','),
+    }, 'access')
+    const time = (JSON.parse(raw.at(-1)!) as { time: number }).time
+    assert.equal(formatAccessLine(r, time), raw.at(-1) + '\n')
+  }
+})
+
+test('follows the logger level, and flush() writes the batch at once', () => {
+  const { lines, stream } = capture()
+  const logger = createLogger({ level: 'warn', destination: stream })
+  const log = createAccessLog(logger)
+  log(full)
+  log.flush()
+  assert.equal(lines.length, 0)
+  logger.level = 'info'
+  log(full)
+  log.flush()
+  assert.equal(lines.length, 1)
 })
