@@ -95,8 +95,10 @@ export class Upstream implements Terminal {
       answer.fail(ctx, new UpstreamUnavailableError(this.name))
       return undefined
     }
+    // Options first: should building them throw, no attempt has been counted or queued yet.
+    const opts = dispatchOptions(ctx)
     const fwd = new Forward(ctx, target, answer, this.#deadlines, this.name)
-    target.dispatch(dispatchOptions(ctx), fwd)
+    target.dispatch(opts, fwd)
     return fwd
   }
 }
