@@ -46,6 +46,15 @@ export interface GatewayServer {
   readonly inFlight: number
 }
 
+const kReadMark = Symbol('sluice.bytesReadMark')
+type CountedSocket = Socket & { [kReadMark]?: number }
+
+/** RFC 9112 §6.3: a request without Content-Length or Transfer-Encoding has no body. */
+function hasBody (req: IncomingMessage): boolean {
+  const { headers } = req
+  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0')
+}
+
 class SluiceResponse extends ServerResponse {
   ctx: Context | undefined = undefined
   live: LiveSnapshot | undefined = undefined
@@ -84,7 +93,9 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     res.live = live
     if (deps.accessLog() !== undefined) {
       res.sock = req.socket
-      res.bytesReadAtStart = req.socket.bytesRead
+      // The request's own bytes (head, and often a small body) were read before 'request' fired, so
+      // count from where the previous response on this socket left off, as nginx's request_length does.
+      res.bytesReadAtStart = (req.socket as CountedSocket)[kReadMark] ?? 0
       res.bytesWrittenAtStart = req.socket.bytesWritten
     }
     res.on('close', onClose)
@@ -108,7 +119,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     if (draining) ctx.res.shouldKeepAlive = false
     // A local reply sent before the client finished uploading must close the connection, or
     // node:http would read (and discard) the rest of a possibly huge body to reuse the socket.
-    else if (head.stream === undefined && !ctx.req.complete) ctx.res.shouldKeepAlive = false
+    else if (head.stream === undefined && !ctx.req.complete && hasBody(ctx.req)) ctx.res.shouldKeepAlive = false
     try {
       send(ctx, head)
     } catch (err) {
@@ -148,6 +159,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
         bytesOut: socket.bytesWritten - this.bytesWrittenAtStart,
         flags: ctx.flags,
       })
+      ;(socket as CountedSocket)[kReadMark] = socket.bytesRead
     }
     this.live!.leave()
     if (draining) setImmediate(() => server.closeIdleConnections())

@@ -147,3 +147,38 @@ test('upstream 5xx statuses pass through untouched', async () => {
   assert.equal(r.status, 503)
   assert.equal(r.json<{ name: string }>().name, 'up')
 })
+
+test('a local 404 to a bodiless request keeps the connection alive for the next request', async () => {
+  const sock = connect(gw.port, '127.0.0.1')
+  let got = ''
+  sock.on('data', (c: Buffer) => { got += c.toString('latin1') })
+  const answered = (n: number): Promise<void> => new Promise((resolve, reject) => {
+    const check = (): void => {
+      if ((got.match(/HTTP\/1\.1 \d{3}/g) ?? []).length >= n) { sock.off('data', check); resolve() }
+    }
+    sock.on('data', check)
+    sock.once('close', () => reject(new Error(`socket closed after: ${got}`)))
+    check()
+  })
+  try {
+    sock.write('GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n')
+    await answered(1)
+    assert.doesNotMatch(got, /connection: close/i)
+    sock.write('GET /up/again HTTP/1.1\r\nHost: x\r\n\r\n')
+    await answered(2)
+    assert.match(got, /HTTP\/1\.1 404[\s\S]*HTTP\/1\.1 200/)
+  } finally {
+    sock.destroy()
+  }
+})
+
+test('the access log counts the bytes each request and response took on the wire', async () => {
+  const n = gw.access().length
+  const body = 'x'.repeat(1000)
+  const r = await send(gw.url, '/up/bytes', { method: 'POST', body, headers: { 'content-type': 'text/plain' } })
+  assert.equal(r.status, 200)
+  const line = await gw.lastAccess(n + 1)
+  const bytesIn = line.bytesIn as number
+  assert.ok(bytesIn >= 1000 && bytesIn < 1400, `bytesIn ${bytesIn}: the body plus a small head`)
+  assert.ok((line.bytesOut as number) >= r.body.length, `bytesOut ${String(line.bytesOut)}`)
+})
