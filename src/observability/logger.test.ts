@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import { createLogger } from './logger.js'
+import { ManualClock } from '../core/manual-clock.js'
 
 function capture (): { lines: Record<string, unknown>[], stream: Writable } {
   const lines: Record<string, unknown>[] = []
@@ -37,4 +38,17 @@ test('respects the level', () => {
   log.info('no')
   log.warn('yes')
   assert.deepEqual(lines.map(l => l.msg), ['yes'])
+})
+
+test('a buffered destination is flushed on the clock, so quiet-time lines are not held back', () => {
+  const clock = new ManualClock()
+  let flushes = 0
+  const destination = { write: (_line: string) => true, flush: () => { flushes++ } }
+  createLogger({ destination, clock, flushIntervalMs: 500 })
+  clock.advance(499)
+  assert.equal(flushes, 0)
+  clock.advance(1)
+  assert.equal(flushes, 1)
+  clock.advance(1000)
+  assert.equal(flushes, 3)
 })

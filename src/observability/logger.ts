@@ -2,6 +2,7 @@
 
 import { pino } from 'pino'
 import type { DestinationStream, Logger, LevelWithSilent } from 'pino'
+import { systemClock, type Clock } from '../core/clock.js'
 
 export type { Logger }
 
@@ -10,6 +11,12 @@ export interface LoggerOptions {
   level?: LevelWithSilent
   /** Where lines go; stdout (buffered, async) when omitted. Tests pass a stream to read lines back. */
   destination?: DestinationStream
+  /**
+   * A buffered destination is flushed this often [1000 ms], so on a quiet gateway a line never
+   * waits for the buffer to fill. 0 turns it off.
+   */
+  flushIntervalMs?: number
+  clock?: Clock
 }
 
 export const REDACT_PATHS = [
@@ -22,9 +29,21 @@ export const REDACT_PATHS = [
 export function createLogger (options: LoggerOptions = {}): Logger {
   // Async stdout keeps the access log off the request's critical path; pino flushes it on exit.
   const dest = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 })
+  flushPeriodically(dest, options.flushIntervalMs ?? 1000, options.clock ?? systemClock)
   return pino({
     level: options.level ?? 'info',
     base: undefined,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   }, dest)
+}
+
+function flushPeriodically (dest: DestinationStream, everyMs: number, clock: Clock): void {
+  const flushable = dest as DestinationStream & { flush?: () => void }
+  if (everyMs <= 0 || typeof flushable.flush !== 'function') return
+  const tick = (): void => {
+    // A destination still opening its file descriptor refuses to flush; the next tick retries.
+    try { flushable.flush!() } catch { /* not ready yet */ }
+    clock.setTimeout(tick, everyMs)
+  }
+  clock.setTimeout(tick, everyMs)
 }
