@@ -3,7 +3,8 @@
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, request } from 'node:http'
-import { createServer as createNetServer, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { freePort } from '../helpers/free-port.js'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,14 +12,6 @@ import { spawnSluice } from '../helpers/sluice-process.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-admin-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
-
-async function freePort (): Promise<number> {
-  const s = createNetServer()
-  await new Promise<void>(resolve => s.listen(0, '127.0.0.1', resolve))
-  const { port } = s.address() as AddressInfo
-  await new Promise(resolve => s.close(resolve))
-  return port
-}
 
 /** A fresh connection per request, so node:cluster spreads them over the workers. */
 function get (port: number, path: string): Promise<number> {

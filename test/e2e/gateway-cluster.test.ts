@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer } from 'node:net'
+import { freePort } from '../helpers/free-port.js'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { send } from '../helpers/gateway.js'
@@ -13,10 +13,7 @@ import { startUpstream } from '../helpers/upstream.js'
 test('two workers share the port, a crashed one is replaced, SIGTERM drains and exits 0', { timeout: 30_000 }, async () => {
   const up = await startUpstream('up')
   // listen(0) in cluster workers gives each worker its own port, so pick a free one up front.
-  const probe = createServer()
-  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
-  const fixed = (probe.address() as { port: number }).port
-  await new Promise(resolve => probe.close(resolve))
+  const fixed = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'))
   const file = join(dir, 'sluice.yaml')
   writeFileSync(file, `

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
+import { freePort } from '../helpers/free-port.js'
 import { ManualClock } from '../../src/core/manual-clock.js'
 import { send, startGateway } from '../helpers/gateway.js'
 import type { TestGateway } from '../helpers/gateway.js'
@@ -11,14 +12,6 @@ let up: TestUpstream
 let gw: TestGateway
 let deadPort: number
 const clock = new ManualClock()
-
-async function freePort (): Promise<number> {
-  const s = createServer()
-  await new Promise<void>(resolve => s.listen(0, '127.0.0.1', resolve))
-  const port = (s.address() as { port: number }).port
-  await new Promise(resolve => s.close(resolve))
-  return port
-}
 
 before(async () => {
   up = await startUpstream('up')

@@ -3,7 +3,8 @@
 
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { createConnection, createServer } from 'node:net'
+import { createConnection } from 'node:net'
+import { freePort } from './free-port.js'
 import type { Socket } from 'node:net'
 
 export interface RedisServer {
@@ -87,17 +88,6 @@ function answersPing (port: number): Promise<boolean> {
     socket.once('error', () => done(false))
     socket.once('connect', () => socket.write('PING\r\n'))
     socket.once('data', chunk => done(chunk.toString().startsWith('+PONG')))
-  })
-}
-
-function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')))
-    })
   })
 }
 
