@@ -1,9 +1,7 @@
-import { resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { parseArgs } from '../args.js'
-import { CONFIG_FLAG, HELP_FLAG, type Command } from '../command.js'
+import { CONFIG_FLAG, HELP_FLAG, configPath as configPathOf, type Command } from '../command.js'
 import { commandHelp } from '../help.js'
-import { UsageError } from '../../errors.js'
 import { shutdownSignal } from '../signals.js'
 import type { GatewayConfig } from '../../config/schema/index.js'
 
@@ -18,11 +16,7 @@ export const start: Command = {
       process.stdout.write(commandHelp(this))
       return 0
     }
-    const file = flags.config ?? process.env.SLUICE_CONFIG
-    if (typeof file !== 'string' || file === '') {
-      throw new UsageError('start needs a config file: -c FILE or SLUICE_CONFIG=FILE')
-    }
-    const configPath = resolve(file)
+    const configPath = configPathOf(flags, 'start')
     const { loadConfigFile } = await import('../../config/load.js')
     const config = await loadConfigFile(configPath)
     const workers = config.server.workers === 'auto' ? availableParallelism() : config.server.workers

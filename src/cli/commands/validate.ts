@@ -1,8 +1,6 @@
-import { resolve } from 'node:path'
 import { parseArgs } from '../args.js'
-import { CONFIG_FLAG, HELP_FLAG, type Command } from '../command.js'
+import { CONFIG_FLAG, HELP_FLAG, configPath, type Command } from '../command.js'
 import { commandHelp } from '../help.js'
-import { UsageError } from '../../errors.js'
 
 export const validate: Command = {
   name: 'validate',
@@ -15,10 +13,9 @@ export const validate: Command = {
       process.stdout.write(commandHelp(this))
       return 0
     }
-    const file = flags.config ?? process.env.SLUICE_CONFIG
-    if (typeof file !== 'string') throw new UsageError('validate needs a config file: -c FILE')
+    const file = configPath(flags, 'validate')
     const { validateCommand } = await import('../../config/validate-command.js')
-    const { ok, output } = await validateCommand(resolve(file))
+    const { ok, output } = await validateCommand(file)
     const text = output.endsWith('\n') ? output : `${output}\n`
     if (ok) process.stdout.write(text)
     else process.stderr.write(text)
