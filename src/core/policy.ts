@@ -23,6 +23,12 @@ export interface CallMeta {
   priority?: number
   /** Absolute Clock time after which the call must not start. */
   deadline?: number
+  /**
+   * A Clock reading an outer policy took just before calling its inner fn synchronously (the
+   * dispatcher's scheduler sets it when an attempt starts): inner policies may use it instead of
+   * reading the clock again. The timeout policy clears it, so it never serves a later attempt.
+   */
+  now?: number
   [key: string]: unknown
 }
 

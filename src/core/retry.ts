@@ -144,7 +144,8 @@ export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, ra
   // The first attempt runs without an async frame: most calls end there, and a suspended async
   // function costs the heap more than the two closures below.
   function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
-    budget?.recordRequest()
+    // A reading an outer step took as the call started serves the budget too (see CallMeta.now).
+    budget?.recordRequest(pc.meta.now)
     // The caller's context is the first attempt's when it already says attempt 1: nothing to copy.
     const apc: PolicyContext = pc.attempt === 1 ? pc : { signal: pc.signal, attempt: 1, meta: pc.meta }
     let p: Promise<T>

@@ -161,3 +161,64 @@ test('the attempt signal is made only when read: an unread one never listens on 
   assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'and the link goes with the attempt')
   assert.equal(ctx!.signal.aborted, false, 'read after the end: a signal that never aborts')
 })
+
+test('an observer hears each outcome once, before the returned promise settles', async () => {
+  const s = setup(100)
+  const heard: string[] = []
+  const pc = rootContext()
+  const observer = {
+    attemptSettled (got: PolicyContext, ok: boolean, outcome: unknown) {
+      assert.equal(got, pc, 'the context execute was given')
+      heard.push(ok ? `ok ${String(outcome)}` : `err ${(outcome as Error).constructor.name}`)
+    },
+  }
+  const order: string[] = []
+  await s.policy.execute(async () => 'a', pc, observer).then(v => order.push(`resolved after ${heard.length} ${v}`))
+  assert.deepEqual(order, ['resolved after 1 a'])
+  await assert.rejects(s.policy.execute(async () => { throw new Error('x') }, pc, observer), /x/)
+  await assert.rejects(s.policy.execute(() => { throw new TypeError('sync') }, pc, observer), TypeError)
+  let late!: (v: string) => void
+  const p = s.policy.execute(() => new Promise<string>(resolve => { late = resolve }), pc, observer)
+  p.catch(() => {})
+  s.clock.advance(100)
+  assert.deepEqual(heard.slice(3), ['err UpstreamTimeoutError'], 'told synchronously when time is up')
+  late('too late')
+  await assert.rejects(p, UpstreamTimeoutError)
+  await s.clock.tick(0)
+  assert.deepEqual(heard, ['ok a', 'err Error', 'err TypeError', 'err UpstreamTimeoutError'])
+  assert.deepEqual(s.discarded, ['too late'])
+})
+
+test('meta.now stands in for the clock reading of the deadline and is cleared', async () => {
+  const s = setup(100)
+  await s.clock.tick(50)
+  const pc = rootContext(undefined, { now: 20 })
+  const p = s.policy.execute(never, pc)
+  p.catch(() => {})
+  assert.equal(pc.meta.now, undefined)
+  await s.clock.tick(69)
+  assert.equal(s.events, 0)
+  await s.clock.tick(1)
+  assert.equal(s.events, 1, 'deadline = 20 + 100, not 50 + 100')
+  await assert.rejects(p, UpstreamTimeoutError)
+})
+
+test('an observer that starts an attempt on expiry leaves the older deadlines on time', async () => {
+  const s = setup(100)
+  const outcomes: string[] = []
+  const started: Promise<unknown>[] = []
+  const observer = {
+    attemptSettled (_pc: PolicyContext, ok: boolean) {
+      if (!ok && started.length < 2) started.push(s.policy.execute(never, rootContext(), observer).catch(() => outcomes.push(`c ${s.clock.now()}`)))
+    },
+  }
+  s.policy.execute(never, rootContext(), observer).catch(() => outcomes.push(`a ${s.clock.now()}`))
+  await s.clock.tick(10)
+  s.policy.execute(never, rootContext()).catch(() => outcomes.push(`b ${s.clock.now()}`))
+  await s.clock.tick(90)
+  await s.clock.tick(10)
+  assert.deepEqual(outcomes, ['a 100', 'b 110'])
+  await s.clock.tick(90)
+  assert.deepEqual(outcomes, ['a 100', 'b 110', 'c 200'])
+  await s.clock.tick(100)
+})

@@ -57,6 +57,25 @@ export interface TimeoutDeps {
 export interface TimeoutPolicy extends Policy {
   readonly timeoutMs: number
   readonly onTimeout: Emitter<{ timeoutMs: number }>
+  /**
+   * `observer`, when given, hears the attempt's outcome (its value, its error or the timeout error)
+   * synchronously, just before the returned promise settles with it: an outer policy that only
+   * watches outcomes (a breaker, a concurrency slot) then needs no promise reaction of its own.
+   */
+  execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, observer?: SettleObserver): Promise<T>
+}
+
+/** Hears how an attempt run by the timeout policy ended; `pc` is the context execute was given. */
+export interface SettleObserver {
+  attemptSettled (pc: PolicyContext, ok: boolean, outcome: unknown): void
+}
+
+/** `meta.now` if an outer policy left one (see CallMeta.now), else a fresh reading; clears it. */
+export function consumeNow (meta: CallMeta, clock: Clock): number {
+  const now = meta.now
+  if (now === undefined) return clock.now()
+  meta.now = undefined
+  return now
 }
 
 /** Told when an attempt is cut: its deadline passed or the caller's signal aborted. */
@@ -86,11 +105,14 @@ class Attempt implements PolicyContext {
   watcher: AttemptWatcher | undefined = undefined
   listening = false
   reject: (err: unknown) => void = noop
+  observer: SettleObserver | undefined = undefined
+  readonly outer: PolicyContext
   readonly parent: AbortSignal
   readonly attempt: number
   readonly meta: CallMeta
 
   constructor (pc: PolicyContext) {
+    this.outer = pc
     this.parent = pc.signal
     this.attempt = pc.attempt
     this.meta = pc.meta
@@ -137,6 +159,14 @@ class Attempt implements PolicyContext {
     w?.attemptCut(reason)
   }
 
+  /** Tells the observer, once, how the attempt ended. */
+  tell (ok: boolean, outcome: unknown): void {
+    const o = this.observer
+    if (o === undefined) return
+    this.observer = undefined
+    o.attemptSettled(this.outer, ok, outcome)
+  }
+
   detach (): void {
     this.watcher = undefined
     if (!this.listening) return
@@ -178,14 +208,15 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
     timer = clock.setTimeout(fire, Math.max(0, a.deadline - clock.now()))
   }
 
-  function link (a: Attempt): void {
-    a.deadline = clock.now() + ms
+  function link (a: Attempt, now: number): void {
+    a.deadline = now + ms
     a.linked = true
     a.prev = tail
     if (tail === undefined) head = a
     else tail.next = a
     tail = a
-    if (timer === undefined) arm(a)
+    // For the head, not `a`: an observer told of an expiry may start an attempt from inside fire().
+    if (timer === undefined) arm(head!)
   }
 
   function unlink (a: Attempt): void {
@@ -215,6 +246,7 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
     const w = a.watcher
     a.detach()
     const err = a.expired = deps.onTimeout()
+    a.tell(false, err)
     a.reject(err)
     onTimeout.emit({ timeoutMs: ms })
     a.ctrl?.abort(err)
@@ -233,29 +265,36 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
     }
   }
 
-  function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+  function execute<T> (
+    fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, observer?: SettleObserver
+  ): Promise<T> {
     const a = new Attempt(pc)
+    a.observer = observer
     const ctx: PolicyContext = a
     return new Promise<T>((resolve, reject) => {
       a.reject = reject
       // Like a derived signal of an aborted parent: no deadline for an attempt already cancelled.
-      if (finite && !pc.signal.aborted) link(a)
+      if (finite && !pc.signal.aborted) link(a, consumeNow(pc.meta, clock))
+      else if (pc.meta.now !== undefined) pc.meta.now = undefined
       let p: Promise<T>
       try {
         p = fn(ctx)
       } catch (err) {
-        finish(a)
-        reject(err)
-        return
+        // Settled a tick later, like a rejection: an observer is never re-entered from inside fn.
+        p = Promise.reject(err)
       }
       p.then(value => {
         finish(a)
-        if (a.expired === undefined) resolve(value)
-        else if (discard !== undefined) {
+        if (a.expired === undefined) {
+          a.tell(true, value)
+          resolve(value)
+        } else if (discard !== undefined) {
           try { discard(value) } catch { /* a failed drain only costs a socket */ }
         }
       }, err => {
         finish(a)
+        if (a.expired !== undefined) return
+        a.tell(false, err)
         reject(err)
       })
     })

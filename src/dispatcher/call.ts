@@ -85,7 +85,7 @@ export class Call implements PolicyContext, Admittee {
       // The breaker is asked before queueing, as its place outside the gate means: an open
       // circuit fails at once instead of after a wait. It decides again when the call runs.
       s.breaker?.check()
-      if (!s.scheduler.reserve(this, this)) return
+      if (!s.scheduler.reserve(this, this, this.#started)) return
     } catch (err) {
       this.#fail(err)
       return

@@ -82,10 +82,12 @@ export function prepareRequest (req: DispatchRequest, cfg: SupplierConfig, clock
     deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
     attempts: 0,
     queuedMs: 0,
-    // Read by the supplier's attempt; `reserved` is the scheduler's. Declared here so the object
-    // is built with its final shape.
+    // Read by the supplier's attempt; `reserved` is the scheduler's, `ticket` the breaker's, `now`
+    // the latest clock reading (CallMeta.now). Declared here so the object has its final shape.
     send,
     reserved: false,
+    ticket: 0,
+    now: undefined,
   }
   return { send, meta, timeoutMs }
 }

@@ -212,3 +212,28 @@ test('a queued reservation hears refused on abort, deadline and shutdown', async
   release()
   await busy
 })
+
+test('claim uses a reservation without a promise reaction; release frees the slot and starts the next at its reading', async () => {
+  const { clock, s } = setup({ rule: undefined, maxConcurrent: 1 })
+  const heard: string[] = []
+  const to = (label: string) => ({ admitted: () => heard.push(label), refused: (e: unknown) => heard.push(`${label} ${String(e)}`) })
+  const first = { signal: new AbortController().signal, attempt: 1, meta: {} as CallMeta }
+  const second = { signal: new AbortController().signal, attempt: 1, meta: {} as CallMeta }
+  assert.equal(s.claim(first), false, 'nothing reserved yet')
+  assert.equal(s.reserve(first, to('first'), 7), true)
+  assert.equal(first.meta.now, 7, 'the reading given to reserve is passed on to the attempt')
+  assert.equal(s.reserve(second, to('second')), false)
+  assert.equal(s.claim(first), true)
+  assert.equal(s.claim(first), false, 'a reservation is claimed once')
+  s.unreserve(first)
+  assert.equal(s.inFlight, 1, 'a claimed reservation is not given back by unreserve')
+  await clock.tick(5)
+  s.release(42)
+  assert.deepEqual(heard, ['second'])
+  assert.equal(second.meta.queuedMs, 42, 'queued from 0 to the reading release was given')
+  assert.equal(second.meta.now, 42)
+  assert.equal(s.claim(second), true)
+  s.release()
+  assert.equal(s.inFlight, 0)
+  assert.equal(s.queued, 0)
+})

@@ -41,9 +41,17 @@ export interface Scheduler extends Policy {
    * were had at once; otherwise `to` hears `admitted()` or `refused(err)` later. Throws
    * QueueFullError or QueueTimeoutError (deadline out of reach) as `execute` would reject.
    */
-  reserve (pc: PolicyContext, to: Admittee): boolean
+  reserve (pc: PolicyContext, to: Admittee, now?: number): boolean
   /** Gives back a reservation that no `execute` pass used (an outer policy refused the call). */
   unreserve (pc: PolicyContext): void
+  /**
+   * `execute` for a caller that learns when the attempt ends without a promise reaction (the timeout
+   * policy's SettleObserver): true when `pc` holds a reservation, which this attempt now uses, and
+   * the caller must then call `release` once the attempt has settled. False: use `execute`.
+   */
+  claim (pc: PolicyContext): boolean
+  /** Frees the slot of an attempt started through `claim`; `now`: a Clock reading taken just now. */
+  release (now?: number): void
 }
 
 const isPromise = <T>(v: T | Promise<T>): v is Promise<T> => typeof (v as Promise<T>)?.then === 'function'
@@ -107,6 +115,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     const meta = w.pc.meta
     meta.queuedMs = (meta.queuedMs as number | undefined ?? 0) + now - w.enqueuedAt
     meta.reserved = true
+    meta.now = now
     w.to.admitted()
   }
 
@@ -179,9 +188,9 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     return ok
   }
 
-  function pump (): void {
+  function pump (at?: number): void {
     // One clock reading serves every start of this pass: no time passes that matters in between.
-    let now = -1
+    let now = at ?? -1
     for (;;) {
       if (taking || timer !== undefined || queue.size === 0 || inFlight >= maxConcurrent) break
       if (now < 0) now = clock.now()
@@ -242,12 +251,14 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     pump()
   }
 
-  function reserve (pc: PolicyContext, to: Admittee): boolean {
+  function reserve (pc: PolicyContext, to: Admittee, at?: number): boolean {
     const priority = priorityOf(pc)
-    const now = clock.now()
+    const now = at ?? clock.now()
     if (admitNow(pc, priority, now)) {
-      pc.meta.queuedMs = pc.meta.queuedMs as number | undefined ?? 0
-      pc.meta.reserved = true
+      const meta = pc.meta
+      meta.queuedMs = meta.queuedMs as number | undefined ?? 0
+      meta.reserved = true
+      meta.now = now
       return true
     }
     enqueue(to, pc, priority, now)
@@ -271,17 +282,24 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
       return Promise.reject(err)
     }
     pc.meta.queuedMs = pc.meta.queuedMs as number | undefined ?? 0
+    pc.meta.now = now
     return run(fn, pc)
   }
 
-  function release (): void {
+  function release (now?: number): void {
     inFlight--
-    pump()
+    pump(now)
   }
 
   return {
     execute,
     reserve,
+    release,
+    claim (pc) {
+      if (pc.meta.reserved !== true) return false
+      pc.meta.reserved = false
+      return true
+    },
     unreserve (pc) {
       if (pc.meta.reserved !== true) return
       pc.meta.reserved = false

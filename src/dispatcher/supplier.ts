@@ -12,7 +12,7 @@ import type { RetryPolicy } from '../core/retry.js'
 import { createCircuitBreaker } from '../core/breaker/breaker.js'
 import type { CircuitBreaker } from '../core/breaker/breaker.js'
 import { createTimeoutPolicy, watchAttempt } from '../core/timeout.js'
-import type { AttemptWatcher } from '../core/timeout.js'
+import type { AttemptWatcher, SettleObserver } from '../core/timeout.js'
 import { UpstreamTimeoutError } from '../errors.js'
 import { createResponseCache } from './cache.js'
 import type { ResponseCache } from './cache.js'
@@ -90,10 +90,9 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
     clock,
     onTimeout: () => new UpstreamTimeoutError(config.origin, config.requestTimeoutMs),
   })
-  const policies: Policy[] = []
-  if (retry !== undefined) policies.push(retry)
-  if (breaker !== undefined) policies.push(breaker)
-  policies.push(scheduler, timeout)
+  const gates: Policy[] = []
+  if (breaker !== undefined) gates.push(breaker)
+  gates.push(scheduler, timeout)
   const cache = config.cache === undefined ? undefined : createResponseCache(config.cache, { clock })
 
   // One attempt. The same function serves every call (the request rides in `meta.send`), so the
@@ -110,7 +109,32 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
     if (pauseMs === undefined) return res
     return scheduler.pause(pauseMs).then(() => res, () => res)
   }
-  const run = chain(policies, attempt)
+  // breaker → scheduler → timeout as policies: a retry that must queue for its slot and token.
+  const gated = chain(gates, attempt)
+  // The same three for an attempt that holds its reservation (every first attempt): the breaker
+  // admits it, the scheduler's slot is claimed, and the timeout tells one observer the outcome,
+  // which the breaker records and whose slot it frees, so the three cost one promise reaction.
+  const settled: SettleObserver = {
+    attemptSettled (pc, ok, outcome) {
+      const now = clock.now()
+      breaker?.settle(pc.meta.ticket as number, ok, outcome, pc.signal, now)
+      scheduler.release(now)
+    },
+  }
+  function guarded (pc: PolicyContext): Promise<AttemptResult> {
+    // Checked before the breaker admits: a refused call's reservation is given back by its owner.
+    if (pc.meta.reserved !== true) return gated(pc)
+    if (breaker !== undefined) {
+      try {
+        pc.meta.ticket = breaker.admit()
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    }
+    scheduler.claim(pc)
+    return timeout.execute(attempt, pc, settled)
+  }
+  const run = retry === undefined ? guarded : chain([retry], guarded)
 
   const supplier: Supplier = {
     config,

@@ -38,6 +38,17 @@ export interface CircuitBreaker extends Policy {
   readonly onReject: Emitter<{ name: string }>
   /** A sync probe for callers that must know before queueing: throws CircuitOpenError when open. */
   check (): void
+  /**
+   * `execute` in two halves, for a caller that learns the outcome without a promise reaction (see
+   * the timeout policy's SettleObserver): admits one call, returning its ticket, or throws
+   * CircuitOpenError. Every admitted ticket must be settled exactly once.
+   */
+  admit (): number
+  /**
+   * Records how the call admitted with `ticket` ended (`signal`: the call's; aborted = neutral).
+   * `now`: a Clock reading the caller took as it learned the outcome, if any.
+   */
+  settle (ticket: number, ok: boolean, outcome: unknown, signal: AbortSignal, now?: number): void
 }
 
 /**
@@ -133,7 +144,7 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
     return reject()
   }
 
-  function record (t: Ticket, outcome: Outcome, retryAfterMs?: number): void {
+  function record (t: Ticket, outcome: Outcome, retryAfterMs?: number, now?: number): void {
     if (Math.floor(t / 2) !== gen) return
     if (t % 2 === 1) {
       if (outcome === 'neutral') probesAdmitted--
@@ -143,26 +154,34 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
         moveTo('closed')
       }
     } else if (outcome === 'success') {
-      for (const s of strategies) s.success()
+      for (const s of strategies) s.success(now)
     } else if (outcome === 'failure') {
       let tripped = false
-      for (const s of strategies) tripped = s.failure() || tripped
+      for (const s of strategies) tripped = s.failure(now) || tripped
       if (tripped) trip(retryAfterMs)
     }
   }
 
-  function onResult<T> (t: Ticket, result: T): T {
+  function recordResult (t: Ticket, result: unknown, now?: number): void {
     if (looksLikeResponse(result) && failureStatuses.has(result.status)) {
-      record(t, 'failure', retryAfterFromResponse(result, clock.wallNow()))
+      record(t, 'failure', retryAfterFromResponse(result, clock.wallNow()), now)
     } else {
-      record(t, 'success')
+      record(t, 'success', undefined, now)
     }
+  }
+
+  function recordError (t: Ticket, err: unknown, signal: AbortSignal, now?: number): void {
+    const neutral = signal.aborted || (SluiceError.is(err) && NEUTRAL_CODES.has(err.code))
+    record(t, neutral ? 'neutral' : 'failure', retryAfterFromError(err), now)
+  }
+
+  function onResult<T> (t: Ticket, result: T): T {
+    recordResult(t, result)
     return result
   }
 
   function onError (t: Ticket, err: unknown, signal: AbortSignal): never {
-    const neutral = signal.aborted || (SluiceError.is(err) && NEUTRAL_CODES.has(err.code))
-    record(t, neutral ? 'neutral' : 'failure', retryAfterFromError(err))
+    recordError(t, err, signal)
     throw err
   }
 
@@ -192,6 +211,11 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
     check () {
       const s = current()
       if (s === 'open' || (s === 'half-open' && probesAdmitted >= halfOpenRequests)) reject()
+    },
+    admit,
+    settle (t, ok, outcome, signal, now) {
+      if (ok) recordResult(t, outcome, now)
+      else recordError(t, outcome, signal, now)
     },
   }
 }
