@@ -14,7 +14,14 @@ import type { AttemptResult, DispatchResponse } from './response.js'
 import type { Supplier } from './supplier.js'
 import type { Admittee } from './waiter.js'
 
-export interface Finished { res?: AttemptResult, err?: unknown, attempts: number, queuedMs: number, fromCache: boolean }
+export interface Finished {
+  readonly res: AttemptResult | undefined
+  readonly err: unknown
+  readonly attempts: number
+  readonly queuedMs: number
+  readonly fromCache: boolean
+  readonly durationMs: number
+}
 
 /** What a call needs from its dispatcher. */
 export interface CallHost {
@@ -25,10 +32,11 @@ export interface CallHost {
   /** A call started / ended: the dispatcher counts them for drain and keep-alive. */
   enter (): void
   leave (): void
-  finish (s: Supplier, durationMs: number, r: Finished): void
+  finish (s: Supplier, r: Finished): void
 }
 
-export class Call implements PolicyContext, Admittee {
+/** Also its own outcome record (Finished) and response info: an answer costs no extra objects. */
+export class Call implements PolicyContext, Admittee, Finished {
   readonly attempt = 1
   readonly meta: CallMeta
   readonly signal: AbortSignal
@@ -40,6 +48,12 @@ export class Call implements PolicyContext, Admittee {
   #deadlineTimer: TimerHandle | undefined
   #resolve!: (res: DispatchResponse) => void
   #reject!: (err: unknown) => void
+  res: AttemptResult | undefined = undefined
+  err: unknown = undefined
+  attempts = 0
+  queuedMs = 0
+  fromCache = false
+  durationMs = 0
 
   constructor (
     host: CallHost, s: Supplier, prepared: Prepared, callerSignal: AbortSignal | undefined, started: number
@@ -124,11 +138,15 @@ export class Call implements PolicyContext, Admittee {
 
   #ok (res: AttemptResult, fromCache: boolean): void {
     this.#s.scheduler.unreserve(this)
-    const attempts = fromCache ? 0 : this.meta.attempts as number
-    const queuedMs = fromCache ? 0 : this.meta.queuedMs as number
-    const durationMs = this.#host.clock.now() - this.#started
-    this.#host.finish(this.#s, durationMs, { res, attempts, queuedMs, fromCache })
-    this.#resolve(createResponse(res, { attempts, queuedMs, fromCache, durationMs }))
+    this.res = res
+    this.fromCache = fromCache
+    if (!fromCache) {
+      this.attempts = this.meta.attempts as number
+      this.queuedMs = this.meta.queuedMs as number
+    }
+    this.durationMs = this.#host.clock.now() - this.#started
+    this.#host.finish(this.#s, this)
+    this.#resolve(createResponse(res, this))
     this.#end()
   }
 
@@ -138,8 +156,11 @@ export class Call implements PolicyContext, Admittee {
     const e = host.shutdown.aborted && (!SluiceError.is(err) || err.code === AbortedError.code)
       ? new ShuttingDownError({ cause: err })
       : err
-    const { attempts, queuedMs } = this.meta as { attempts: number, queuedMs: number }
-    host.finish(this.#s, host.clock.now() - this.#started, { err: e, attempts, queuedMs, fromCache: false })
+    this.err = e
+    this.attempts = this.meta.attempts as number
+    this.queuedMs = this.meta.queuedMs as number
+    this.durationMs = host.clock.now() - this.#started
+    host.finish(this.#s, this)
     this.#reject(e)
     this.#end()
   }

@@ -105,7 +105,8 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   let keepAlive: NodeJS.Timeout | undefined
   const idle = (): Promise<void> => active === 0 ? Promise.resolve() : new Promise(resolve => onIdle.push(resolve))
 
-  function finish (s: Supplier, durationMs: number, r: Finished): void {
+  function finish (s: Supplier, r: Finished): void {
+    const durationMs = r.durationMs
     const outcome = classifyOutcome(r.res, r.err)
     s.stats[outcome === 'success' ? 'successes' : outcome === 'failure' ? 'failures' : 'rejected']++
     if (outcome !== 'rejected') s.stats.latency.add(durationMs)

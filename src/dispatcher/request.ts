@@ -2,7 +2,7 @@
 
 import type { Clock } from '../core/clock.js'
 import type { CallMeta } from '../core/policy.js'
-import { parsePriority } from '../core/priority.js'
+import { DEFAULT_PRIORITY, parsePriority } from '../core/priority.js'
 import type { PriorityInput } from '../core/priority.js'
 import { tryParseDuration } from '../core/duration.js'
 import type { Duration } from '../core/duration.js'
@@ -62,12 +62,25 @@ function encodeBody (body: unknown, headers: Record<string, string>): Buffer | s
   return JSON.stringify(body)
 }
 
+/**
+ * The supplier's headers when the request adds none and its body needs no content type: they are
+ * only read downstream, so a call costs no copy of them.
+ */
+function headersFor (req: DispatchRequest, cfg: SupplierConfig): Record<string, string> {
+  const body = req.body
+  const json = body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)
+  if (req.headers === undefined && !json) return cfg.headers as Record<string, string>
+  return { ...cfg.headers, ...req.headers }
+}
+
 export function prepareRequest (req: DispatchRequest, cfg: SupplierConfig, clock: Clock): Prepared {
-  if (typeof req.path !== 'string') throw new InvalidOptionsError('request.path: must be a string')
-  const method = (req.method ?? 'GET').toUpperCase()
-  const headers: Record<string, string> = { ...cfg.headers, ...req.headers }
+  const reqPath = req.path
+  if (typeof reqPath !== 'string') throw new InvalidOptionsError('request.path: must be a string')
+  const method = req.method === undefined ? 'GET' : req.method.toUpperCase()
+  const headers = headersFor(req, cfg)
   const body = encodeBody(req.body, headers)
-  const path = cfg.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`) + queryString(req.query)
+  let path = reqPath.charCodeAt(0) === 47 /* / */ ? cfg.basePath + reqPath : cfg.basePath + '/' + reqPath
+  if (req.query !== undefined) path += queryString(req.query)
   let timeoutMs: number | undefined
   if (req.timeout !== undefined) {
     timeoutMs = tryParseDuration(req.timeout)
@@ -78,7 +91,7 @@ export function prepareRequest (req: DispatchRequest, cfg: SupplierConfig, clock
   const meta: CallMeta = {
     method,
     idempotent,
-    priority: parsePriority(req.priority ?? 'normal'),
+    priority: req.priority === undefined ? DEFAULT_PRIORITY : parsePriority(req.priority),
     deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
     attempts: 0,
     queuedMs: 0,

@@ -1,0 +1,40 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ManualClock } from '../core/manual-clock.js'
+import { normalizeOptions } from './options.js'
+import { prepareRequest } from './request.js'
+
+function config (headers?: Record<string, string>) {
+  return normalizeOptions({ suppliers: { s: { baseUrl: 'http://127.0.0.1:1/api/', headers } } }).suppliers.get('s')!
+}
+
+test('path, query, method and priority', () => {
+  const cfg = config()
+  const clock = new ManualClock()
+  const a = prepareRequest({ supplier: 's', path: 'v1/x' }, cfg, clock)
+  assert.equal(a.send.path, '/api/v1/x')
+  assert.equal(a.send.method, 'GET')
+  assert.equal(a.meta.priority, 3)
+  const b = prepareRequest({ supplier: 's', method: 'post', path: '/v1/x', query: { a: 1, b: ['x', 'y'], c: undefined }, priority: 'high' }, cfg, clock)
+  assert.equal(b.send.path, '/api/v1/x?a=1&b=x&b=y')
+  assert.equal(b.send.method, 'POST')
+  assert.equal(b.meta.priority, 2)
+  assert.equal(prepareRequest({ supplier: 's', path: '/', query: {} }, cfg, clock).send.path, '/api/')
+})
+
+test('supplier headers are shared when the request adds none, copied when it does or sends JSON', () => {
+  const cfg = config({ authorization: 'k', 'Idempotency-Key': 'i' })
+  const clock = new ManualClock()
+  const plain = prepareRequest({ supplier: 's', path: '/', body: 'raw' }, cfg, clock)
+  assert.deepEqual(plain.send.headers, { authorization: 'k', 'Idempotency-Key': 'i' })
+  assert.equal(plain.meta.idempotent, true, 'an Idempotency-Key among the supplier headers counts')
+  const json = prepareRequest({ supplier: 's', method: 'POST', path: '/', body: { a: 1 } }, cfg, clock)
+  assert.equal(json.send.body, '{"a":1}')
+  assert.equal(json.send.headers['content-type'], 'application/json')
+  assert.deepEqual(cfg.headers, { authorization: 'k', 'Idempotency-Key': 'i' }, 'the supplier headers are untouched')
+  const own = prepareRequest({ supplier: 's', path: '/', headers: { authorization: 'mine', x: '1' } }, cfg, clock)
+  assert.deepEqual(own.send.headers, { authorization: 'mine', 'Idempotency-Key': 'i', x: '1' })
+  const bytes = prepareRequest({ supplier: 's', path: '/', body: new Uint8Array([1, 2]) }, config(), clock)
+  assert.ok(Buffer.isBuffer(bytes.send.body))
+  assert.equal(bytes.send.headers['content-type'], undefined)
+})
