@@ -90,8 +90,10 @@ async function overhead (n: number, count: number): Promise<BenchRow[]> {
     bulkhead(CONCURRENCY, n),
     timeout(30_000, TimeoutStrategy.Cooperative)
   )
+  // One request descriptor for every job, as every other contender submits the same constant fn.
+  const req = Object.freeze({ supplier: 's', path: '/' })
   const contenders: [string, () => Promise<unknown>][] = [
-    ['sluice dispatcher (retry+breaker+priority queue+token bucket+timeout)', () => d.request({ supplier: 's', path: '/' })],
+    ['sluice dispatcher (retry+breaker+priority queue+token bucket+timeout)', () => d.request(req)],
     ['p-limit', () => limit(noop)],
     ['p-queue', () => queue.add(noop)],
     ['cockatiel (retry+breaker+bulkhead+timeout)', () => cockatiel.execute(noop)],
