@@ -1,4 +1,4 @@
-import { formatFlags } from './args.js'
+import { formatFlags, parseArgs, type ParsedArgs } from './args.js'
 import type { Command } from './command.js'
 
 export function commandHelp (cmd: Command): string {
@@ -22,4 +22,12 @@ Options:
 Environment:
   SLUICE_CONFIG  Config file for \`sluice start\` and \`sluice validate\` when -c is not given
 `
+}
+
+/** Parses a command's flags; on --help prints the command's help and returns undefined (exit 0). */
+export function commandFlags (command: Command, argv: readonly string[]): ParsedArgs['flags'] | undefined {
+  const { flags } = parseArgs(argv, command.flags)
+  if (flags.help !== true) return flags
+  process.stdout.write(commandHelp(command))
+  return undefined
 }

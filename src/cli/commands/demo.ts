@@ -1,6 +1,6 @@
-import { parseArgs, type FlagSpec } from '../args.js'
+import type { FlagSpec } from '../args.js'
 import { HELP_FLAG, type Command } from '../command.js'
-import { commandHelp } from '../help.js'
+import { commandFlags } from '../help.js'
 import { UsageError } from '../../errors.js'
 import { shutdownSignal } from '../signals.js'
 
@@ -22,11 +22,8 @@ export const demo: Command = {
   usage: 'demo [--port PORT] [--admin-port PORT]',
   flags: [...PORT_FLAGS, HELP_FLAG],
   async run (argv) {
-    const { flags } = parseArgs(argv, this.flags)
-    if (flags.help) {
-      process.stdout.write(commandHelp(this))
-      return 0
-    }
+    const flags = commandFlags(this, argv)
+    if (flags === undefined) return 0
     const gatewayPort = port(flags.port, 'port')
     const adminPort = port(flags['admin-port'], 'admin-port')
     const { startDemo, demoBanner } = await import('../../demo/demo.js')

@@ -1,6 +1,5 @@
-import { parseArgs } from '../args.js'
 import { HELP_FLAG, type Command } from '../command.js'
-import { commandHelp } from '../help.js'
+import { commandFlags } from '../help.js'
 
 export const schema: Command = {
   name: 'schema',
@@ -8,11 +7,8 @@ export const schema: Command = {
   usage: 'schema',
   flags: [HELP_FLAG],
   async run (argv) {
-    const { flags } = parseArgs(argv, this.flags)
-    if (flags.help) {
-      process.stdout.write(commandHelp(this))
-      return 0
-    }
+    const flags = commandFlags(this, argv)
+    if (flags === undefined) return 0
     const { gatewayJsonSchema } = await import('../../config/json-schema.js')
     process.stdout.write(`${JSON.stringify(gatewayJsonSchema(), null, 2)}\n`)
     return 0

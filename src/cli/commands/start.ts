@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os'
-import { parseArgs } from '../args.js'
 import { CONFIG_FLAG, HELP_FLAG, configPath as configPathOf, type Command } from '../command.js'
-import { commandHelp } from '../help.js'
+import { commandFlags } from '../help.js'
 import { shutdownSignal } from '../signals.js'
 import type { GatewayConfig } from '../../config/schema/index.js'
 
@@ -11,11 +10,8 @@ export const start: Command = {
   usage: 'start -c FILE',
   flags: [CONFIG_FLAG, HELP_FLAG],
   async run (argv) {
-    const { flags } = parseArgs(argv, this.flags)
-    if (flags.help) {
-      process.stdout.write(commandHelp(this))
-      return 0
-    }
+    const flags = commandFlags(this, argv)
+    if (flags === undefined) return 0
     const configPath = configPathOf(flags, 'start')
     const { loadConfigFile } = await import('../../config/load.js')
     const config = await loadConfigFile(configPath)

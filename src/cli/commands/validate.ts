@@ -1,6 +1,5 @@
-import { parseArgs } from '../args.js'
 import { CONFIG_FLAG, HELP_FLAG, configPath, type Command } from '../command.js'
-import { commandHelp } from '../help.js'
+import { commandFlags } from '../help.js'
 
 export const validate: Command = {
   name: 'validate',
@@ -8,11 +7,8 @@ export const validate: Command = {
   usage: 'validate -c FILE',
   flags: [CONFIG_FLAG, HELP_FLAG],
   async run (argv) {
-    const { flags } = parseArgs(argv, this.flags)
-    if (flags.help) {
-      process.stdout.write(commandHelp(this))
-      return 0
-    }
+    const flags = commandFlags(this, argv)
+    if (flags === undefined) return 0
     const file = configPath(flags, 'validate')
     const { validateCommand } = await import('../../config/validate-command.js')
     const { ok, output } = await validateCommand(file)

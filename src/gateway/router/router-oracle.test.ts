@@ -4,19 +4,9 @@
 import assert from 'node:assert/strict'
 import type { IncomingHttpHeaders } from 'node:http'
 import { describe, it } from 'node:test'
+import { seededRandom as mulberry32 } from '../../../test/helpers/seeded-random.js'
 import { compileRouter } from './router.js'
 import type { RouteDef, RouteMatchDef, RouteRequest } from './types.js'
-
-function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const SEGMENTS = ['users', 'orders', 'items', 'v1', 'v2', 'me', '']
 const HOSTS = ['a.test', 'b.test', 'x.a.test', 'y.x.a.test', 'other.io']
