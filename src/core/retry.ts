@@ -46,6 +46,15 @@ export interface RetryPolicy extends Policy {
   readonly onRetry: Emitter<RetryEvent>
   readonly onGiveUp: Emitter<GiveUpEvent>
   readonly budget: RetryBudget | undefined
+  /**
+   * `execute` in parts, for a caller that runs the first attempt itself (the dispatcher): `begin`
+   * counts the call as execute does; a first attempt that resolved with a value `isFinal` accepts
+   * is the call's answer; any other outcome goes to `resume`, which settles as execute would have
+   * from that point (retrying through `fn` where allowed).
+   */
+  begin (pc: PolicyContext): void
+  isFinal (value: unknown): boolean
+  resume<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, ok: boolean, outcome: unknown): Promise<T>
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
@@ -160,7 +169,17 @@ export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, ra
     )
   }
 
-  return { execute, onRetry, onGiveUp, budget }
+  return {
+    execute,
+    onRetry,
+    onGiveUp,
+    budget,
+    begin (pc) { budget?.recordRequest(pc.meta.now) },
+    isFinal,
+    resume<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, ok: boolean, outcome: unknown): Promise<T> {
+      return after(fn, pc, 1, ok ? { ok: true, value: outcome as T } : { ok: false, error: outcome })
+    },
+  }
 }
 
 /** Waits `ms` on the clock; rejects with AbortedError (and cancels the timer) when `signal` aborts. */

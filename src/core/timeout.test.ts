@@ -222,3 +222,30 @@ test('an observer that starts an attempt on expiry leaves the older deadlines on
   assert.deepEqual(outcomes, ['a 100', 'b 110', 'c 200'])
   await s.clock.tick(100)
 })
+
+test('begin/end: the observer hears the outcome given to end, or the timeout, once; late values are discarded', async () => {
+  const s = setup(100)
+  const heard: string[] = []
+  const pc = rootContext()
+  const observer = {
+    attemptSettled (got: PolicyContext, ok: boolean, outcome: unknown) {
+      assert.equal(got, pc)
+      heard.push(ok ? `ok ${String(outcome)}` : `err ${(outcome as Error).constructor.name}`)
+    },
+  }
+  const a = s.policy.begin(pc, observer)
+  assert.equal(a.meta, pc.meta)
+  assert.deepEqual(heard, [], 'nothing is told from inside begin')
+  s.policy.end(a, true, 'a')
+  s.policy.end(a, false, new Error('twice'))
+  const b = s.policy.begin(pc, observer)
+  s.clock.advance(99)
+  s.policy.end(b, false, new RangeError('r'))
+  const c = s.policy.begin(pc, observer)
+  s.clock.advance(100)
+  assert.equal(c.signal.aborted, true, 'an expired attempt is cut')
+  s.policy.end(c, true, 'too late')
+  assert.deepEqual(heard, ['ok a', 'err RangeError', 'err UpstreamTimeoutError'])
+  assert.deepEqual(s.discarded, ['too late'])
+  assert.equal(s.events, 1)
+})

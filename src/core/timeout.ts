@@ -63,6 +63,16 @@ export interface TimeoutPolicy extends Policy {
    * watches outcomes (a breaker, a concurrency slot) then needs no promise reaction of its own.
    */
   execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, observer?: SettleObserver): Promise<T>
+  /**
+   * `execute` without a promise, for a caller that runs the attempt itself: starts the attempt's
+   * clock and returns the context to run it with. `observer` hears the outcome exactly once: the
+   * one passed to `end`, or the timeout error if time runs out first. The caller must call `end`
+   * once the attempt settles, never from inside `begin`'s caller synchronously with the observer
+   * (as with execute, an observer is not re-entered from inside the work it watches).
+   */
+  begin (pc: PolicyContext, observer: SettleObserver): PolicyContext
+  /** The attempt `begin` returned settled with `outcome`; a late value goes to `discard`. */
+  end (attempt: PolicyContext, ok: boolean, outcome: unknown): void
 }
 
 /** Hears how an attempt run by the timeout policy ended; `pc` is the context execute was given. */
@@ -265,6 +275,24 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
     }
   }
 
+  function begin (pc: PolicyContext, observer: SettleObserver): PolicyContext {
+    const a = new Attempt(pc)
+    a.observer = observer
+    if (finite && !pc.signal.aborted) link(a, consumeNow(pc.meta, clock))
+    else if (pc.meta.now !== undefined) pc.meta.now = undefined
+    return a
+  }
+
+  function end (attempt: PolicyContext, ok: boolean, outcome: unknown): void {
+    const a = attempt as Attempt
+    if (a.settled) return
+    finish(a)
+    if (a.expired === undefined) a.tell(ok, outcome)
+    else if (ok && discard !== undefined) {
+      try { discard(outcome) } catch { /* a failed drain only costs a socket */ }
+    }
+  }
+
   function execute<T> (
     fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, observer?: SettleObserver
   ): Promise<T> {
@@ -300,5 +328,5 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
     })
   }
 
-  return { execute, timeoutMs: ms, onTimeout }
+  return { execute, begin, end, timeoutMs: ms, onTimeout }
 }

@@ -11,7 +11,7 @@ import { cacheKey } from './cache.js'
 import type { Prepared } from './request.js'
 import { createResponse } from './response.js'
 import type { AttemptResult, DispatchResponse } from './response.js'
-import type { Supplier } from './supplier.js'
+import type { DirectCall, Supplier } from './supplier.js'
 import type { Admittee } from './waiter.js'
 
 export interface Finished {
@@ -36,7 +36,18 @@ export interface CallHost {
 }
 
 /** Also its own outcome record (Finished) and response info: an answer costs no extra objects. */
-export class Call implements PolicyContext, Admittee, Finished {
+// A promise's resolving functions, taken without an executor closure per call (Node 20 has no
+// Promise.withResolvers): the executor only parks them here for the constructor to pick up.
+function noop (): void {}
+
+let parkedResolve: ((res: DispatchResponse) => void) | undefined
+let parkedReject: ((err: unknown) => void) | undefined
+function park (resolve: (res: DispatchResponse) => void, reject: (err: unknown) => void): void {
+  parkedResolve = resolve
+  parkedReject = reject
+}
+
+export class Call implements PolicyContext, Admittee, Finished, DirectCall {
   readonly attempt = 1
   readonly meta: CallMeta
   readonly signal: AbortSignal
@@ -54,6 +65,11 @@ export class Call implements PolicyContext, Admittee, Finished {
   queuedMs = 0
   fromCache = false
   durationMs = 0
+  first: PolicyContext | undefined = undefined
+  // Made when the call is admitted, not while it waits in the queue (a closure pair is most of a
+  // queued call's bytes).
+  onAnswer: (res: AttemptResult) => void = noop
+  onError: (err: unknown) => void = noop
 
   constructor (
     host: CallHost, s: Supplier, prepared: Prepared, callerSignal: AbortSignal | undefined, started: number
@@ -79,10 +95,10 @@ export class Call implements PolicyContext, Admittee, Finished {
       if (deadline !== undefined) signals.push(deadline.signal)
       this.signal = AbortSignal.any(signals)
     }
-    this.promise = new Promise<DispatchResponse>((resolve, reject) => {
-      this.#resolve = resolve
-      this.#reject = reject
-    })
+    this.promise = new Promise<DispatchResponse>(park)
+    this.#resolve = parkedResolve!
+    this.#reject = parkedReject!
+    parkedResolve = parkedReject = undefined
     host.enter()
     const ready = host.storeReady()
     if (ready === undefined) this.#go()
@@ -108,10 +124,22 @@ export class Call implements PolicyContext, Admittee, Finished {
   }
 
   admitted (): void {
-    this.#s.run(this.#send, this).then(res => {
-      this.#s.stats.queueWait.add(this.meta.queuedMs as number)
-      this.#ok(res, false)
-    }, err => this.#fail(err))
+    this.onAnswer = res => { this.#s.answered(this, res) }
+    this.onError = err => { this.#s.errored(this, err) }
+    this.#s.start(this)
+  }
+
+  attemptSettled (_pc: PolicyContext, ok: boolean, outcome: unknown): void {
+    this.#s.settled(this, ok, outcome)
+  }
+
+  done (res: AttemptResult): void {
+    this.#s.stats.queueWait.add(this.meta.queuedMs as number)
+    this.#ok(res, false)
+  }
+
+  failed (err: unknown): void {
+    this.#fail(err)
   }
 
   refused (err: unknown): void {

@@ -34,8 +34,30 @@ export interface Supplier {
   readonly stats: SupplierStats
   /** Runs one call through the whole policy stack; `pc.meta.attempts` counts what was sent. */
   run (req: Omit<TransportRequest, 'signal'>, pc: PolicyContext): Promise<AttemptResult>
+  /**
+   * Runs a call that holds its reservation (`meta.reserved`, from `scheduler.reserve`) through the
+   * same stack as `run`, its first attempt without a promise of its own: the call hears the
+   * transport's outcome through its handlers, which hand it to `answered`/`errored`, and the end
+   * of the attempt through `attemptSettled`, which hands it to `settled`; then `done` or `failed`.
+   */
+  start (c: DirectCall): void
+  answered (c: DirectCall, res: AttemptResult): void
+  errored (c: DirectCall, err: unknown): void
+  settled (c: DirectCall, ok: boolean, outcome: unknown): void
   /** Called for every attempt's answer (429 counting is the dispatcher's business). */
   onAttempt?: (res: AttemptResult) => void
+}
+
+/** A call run by `Supplier.start`: its own policy context and its first attempt's observer. */
+export interface DirectCall extends PolicyContext, SettleObserver {
+  /** The first attempt's context, set by `start`. */
+  first: PolicyContext | undefined
+  /** Made once per call: hand the first attempt's outcome to `answered` / `errored`. */
+  onAnswer: (res: AttemptResult) => void
+  onError: (err: unknown) => void
+  /** The call's final answer or error. */
+  done (res: AttemptResult): void
+  failed (err: unknown): void
 }
 
 export interface SupplierDeps {
@@ -136,6 +158,38 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
   }
   const run = retry === undefined ? guarded : chain([retry], guarded)
 
+  /** What the retry policy makes of a first attempt's outcome: the answer, or its own retries. */
+  function conclude (c: DirectCall, ok: boolean, outcome: unknown): void {
+    if (ok && (retry === undefined || retry.isFinal(outcome))) c.done(outcome as AttemptResult)
+    else if (retry === undefined) c.failed(outcome)
+    else retry.resume(gated, c, ok, outcome).then(res => c.done(res), err => c.failed(err))
+  }
+
+  function start (c: DirectCall): void {
+    const meta = c.meta
+    retry?.begin(c)
+    if (breaker !== undefined) {
+      try {
+        meta.ticket = breaker.admit()
+      } catch (err) {
+        // Settled a tick later, as a rejected attempt: start may run inside the scheduler's pump.
+        const p = retry === undefined ? Promise.reject(err) : retry.resume(gated, c, false, err)
+        p.then(res => c.done(res as AttemptResult), e => c.failed(e))
+        return
+      }
+    }
+    scheduler.claim(c)
+    const a = c.first = timeout.begin(c, c)
+    meta.attempts = (meta.attempts as number) + 1
+    let p: Promise<AttemptResult>
+    try {
+      p = transport.request(new AttemptRequest(meta.send as SendRequest, a))
+    } catch (err) {
+      p = Promise.reject(err)
+    }
+    p.then(c.onAnswer, c.onError)
+  }
+
   const supplier: Supplier = {
     config,
     scheduler,
@@ -147,6 +201,27 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
     run (req, pc) {
       pc.meta.send = req
       return run(pc)
+    },
+    start,
+    answered (c, res) {
+      const a = c.first!
+      supplier.onAttempt?.(res)
+      const pauseMs = mayAnnouncePause(res.status, res.headers)
+        ? pauseFromResponse(res.status, res.headers, clock.wallNow(), config.feedback)
+        : undefined
+      if (pauseMs === undefined) {
+        timeout.end(a, true, res)
+        return
+      }
+      const end = (): void => timeout.end(a, true, res)
+      scheduler.pause(pauseMs).then(end, end)
+    },
+    errored (c, err) { timeout.end(c.first!, false, err) },
+    settled (c, ok, outcome) {
+      const now = clock.now()
+      breaker?.settle(c.meta.ticket as number, ok, outcome, c.signal, now)
+      scheduler.release(now)
+      conclude(c, ok, outcome)
     },
   }
   return supplier
