@@ -12,6 +12,7 @@ import type { Prepared } from './request.js'
 import { createResponse } from './response.js'
 import type { AttemptResult, DispatchResponse } from './response.js'
 import type { DirectCall, Supplier } from './supplier.js'
+import { Waiter } from './waiter.js'
 import type { Admittee } from './waiter.js'
 
 export interface Finished {
@@ -47,7 +48,7 @@ function park (resolve: (res: DispatchResponse) => void, reject: (err: unknown) 
   parkedReject = reject
 }
 
-export class Call implements PolicyContext, Admittee, Finished, DirectCall {
+export class Call extends Waiter implements PolicyContext, Admittee, Finished, DirectCall {
   readonly attempt = 1
   readonly meta: CallMeta
   readonly signal: AbortSignal
@@ -74,6 +75,7 @@ export class Call implements PolicyContext, Admittee, Finished, DirectCall {
   constructor (
     host: CallHost, s: Supplier, prepared: Prepared, callerSignal: AbortSignal | undefined, started: number
   ) {
+    super()
     this.#host = host
     this.#s = s
     this.#send = prepared.send
@@ -115,7 +117,7 @@ export class Call implements PolicyContext, Admittee, Finished, DirectCall {
       // The breaker is asked before queueing, as its place outside the gate means: an open
       // circuit fails at once instead of after a wait. It decides again when the call runs.
       s.breaker?.check()
-      if (!s.scheduler.reserve(this, this, this.#started)) return
+      if (!s.scheduler.reserve(this, this, this.#started, this)) return
     } catch (err) {
       this.#fail(err)
       return

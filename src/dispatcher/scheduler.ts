@@ -40,8 +40,9 @@ export interface Scheduler extends Policy {
    * call waiting its turn holds no policy frames (retry, breaker) while it waits. True when they
    * were had at once; otherwise `to` hears `admitted()` or `refused(err)` later. Throws
    * QueueFullError or QueueTimeoutError (deadline out of reach) as `execute` would reject.
+   * `waiter`: the object to queue the call as (a fresh one if none; one waiter queues once at a time).
    */
-  reserve (pc: PolicyContext, to: Admittee, now?: number): boolean
+  reserve (pc: PolicyContext, to: Admittee, now?: number, waiter?: Waiter): boolean
   /** Gives back a reservation that no `execute` pass used (an outer policy refused the call). */
   unreserve (pc: PolicyContext): void
   /**
@@ -112,17 +113,17 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     perLevel[w.priority]!--
     inFlight++
     w.cleanup()
-    const meta = w.pc.meta
+    const meta = w.pc!.meta
     meta.queuedMs = (meta.queuedMs as number | undefined ?? 0) + now - w.enqueuedAt
     meta.reserved = true
     meta.now = now
-    w.to.admitted()
+    w.to!.admitted()
   }
 
   function fail (w: Waiter, err: unknown): void {
     perLevel[w.priority]!--
     w.cleanup()
-    w.to.refused(err)
+    w.to!.refused(err)
   }
 
   function fire (): void {
@@ -209,8 +210,8 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
   }
 
   function leave (w: Waiter, why: 'abort' | 'deadline'): void {
-    if (w.entry === undefined || !queue.remove(w.entry)) return
-    const { signal, meta } = w.pc
+    if (!queue.remove(w)) return
+    const { signal, meta } = w.pc!
     const deadline = meta.deadline
     // A whole-call timeout that fires while the call is still queued is a queue timeout.
     fail(w, why === 'deadline' || (deadline !== undefined && clock.now() >= deadline)
@@ -241,9 +242,9 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     return true
   }
 
-  function enqueue (to: Admittee, pc: PolicyContext, priority: number, now: number): void {
-    const w = new Waiter(to, pc, priority, now, leave)
-    w.entry = queue.push(w, priority, now)
+  function enqueue (to: Admittee, pc: PolicyContext, priority: number, now: number, w = new Waiter()): void {
+    w.init(to, pc, priority, now, leave)
+    queue.push(w, priority, now, w)
     perLevel[priority]!++
     if (pc.signal !== deps.sharedSignal) w.listen()
     const deadline = pc.meta.deadline
@@ -251,7 +252,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     pump()
   }
 
-  function reserve (pc: PolicyContext, to: Admittee, at?: number): boolean {
+  function reserve (pc: PolicyContext, to: Admittee, at?: number, waiter?: Waiter): boolean {
     const priority = priorityOf(pc)
     const now = at ?? clock.now()
     if (admitNow(pc, priority, now)) {
@@ -261,7 +262,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
       meta.now = now
       return true
     }
-    enqueue(to, pc, priority, now)
+    enqueue(to, pc, priority, now, waiter)
     return false
   }
 

@@ -1,10 +1,10 @@
 // What the scheduler's queue holds. A waiting call is one Waiter (which is also its abort listener,
-// so no closure) plus whoever is told when it may start: the dispatcher's call itself, or, for
-// `execute`, a Deferred holding the promise that execute returned.
+// so no closure) that tells whoever is waiting when it may start: the dispatcher's call, which is
+// its own Waiter, or, for `execute`, a Deferred holding the promise that execute returned.
 
 import type { TimerHandle } from '../core/clock.js'
 import type { PolicyContext } from '../core/policy.js'
-import type { QueueEntry } from '../core/queue/priority-queue.js'
+import { QueueNode } from '../core/queue/priority-queue.js'
 
 /** Told once whether a reserved call may start. */
 export interface Admittee {
@@ -16,39 +16,41 @@ export interface Admittee {
 
 export type Leave = (w: Waiter, why: 'abort' | 'deadline') => void
 
-export class Waiter {
-  entry: QueueEntry<Waiter> | undefined = undefined
+/**
+ * A queued call's place in the scheduler: set up by `init` when it queues. The dispatcher's call
+ * is its own Waiter, and a Waiter is its own queue node (one object per queued call); `execute`
+ * queues a plain one around a Deferred.
+ */
+export class Waiter extends QueueNode<Waiter> {
   deadlineTimer: TimerHandle | undefined = undefined
   listening = false
-  readonly to: Admittee
-  readonly pc: PolicyContext
-  readonly priority: number
-  readonly enqueuedAt: number
-  readonly #leave: Leave
+  to: Admittee | undefined = undefined
+  pc: PolicyContext | undefined = undefined
+  leave: Leave | undefined = undefined
 
-  constructor (to: Admittee, pc: PolicyContext, priority: number, enqueuedAt: number, leave: Leave) {
+  init (to: Admittee, pc: PolicyContext, priority: number, enqueuedAt: number, leave: Leave): void {
     this.to = to
     this.pc = pc
     this.priority = priority
     this.enqueuedAt = enqueuedAt
-    this.#leave = leave
+    this.leave = leave
   }
 
   listen (): void {
-    this.pc.signal.addEventListener('abort', this, { once: true })
+    this.pc!.signal.addEventListener('abort', this, { once: true })
     this.listening = true
   }
 
   handleEvent (): void {
     this.listening = false
-    this.#leave(this, 'abort')
+    this.leave!(this, 'abort')
   }
 
   cleanup (): void {
     this.deadlineTimer?.cancel()
     if (this.listening) {
       this.listening = false
-      this.pc.signal.removeEventListener('abort', this)
+      this.pc!.signal.removeEventListener('abort', this)
     }
   }
 }

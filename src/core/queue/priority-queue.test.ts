@@ -1,8 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { PriorityQueue } from './priority-queue.js'
+import { PriorityQueue, QueueNode } from './priority-queue.js'
 import type { QueueEntry } from './priority-queue.js'
-import { QueueFullError } from '../../errors.js'
+import { InvalidOptionsError, QueueFullError } from '../../errors.js'
 import { seededRandom } from '../../../test/helpers/seeded-random.js'
 
 const drain = <T> (q: PriorityQueue<T>): T[] => {
@@ -156,4 +156,19 @@ test('with a clock that goes back and odd priorities, pops still follow (key, pu
     assert.deepEqual(q.clear(), want, `seed ${seed}`)
     assert.equal(q.size, 0)
   }
+})
+
+test('a caller-made node holds its entry, can queue again once out, and never twice at once', () => {
+  class Job extends QueueNode<Job> { constructor (readonly name: string) { super() } }
+  const q = new PriorityQueue<Job>({ maxSize: 10 })
+  const a = new Job('a')
+  const b = new Job('b')
+  assert.equal(q.push(a, 3, 0, a), a, 'the node is the entry')
+  q.push(b, 1, 0, b)
+  assert.throws(() => q.push(a, 2, 0, a), InvalidOptionsError)
+  assert.equal(q.size, 2)
+  assert.equal(q.remove(a), true)
+  assert.equal(q.remove(a), false)
+  q.push(a, 1, 1, a)
+  assert.deepEqual(q.clear().map(j => j.name), ['b', 'a'])
 })

@@ -16,34 +16,30 @@ export interface QueueEntry<T> {
   readonly enqueuedAt: number
 }
 
-class Node<T> implements QueueEntry<T> {
-  prev: Node<T> | undefined = undefined
-  next: Node<T> | undefined = undefined
+/**
+ * An entry's place in the queue. A caller that keeps one object per waiting value may make that
+ * object the node (extend this class, push it as its own node): one object per entry instead of two.
+ */
+export class QueueNode<T> implements QueueEntry<T> {
+  prev: QueueNode<T> | undefined = undefined
+  next: QueueNode<T> | undefined = undefined
   /** The level list holding it; undefined once out: what makes double-remove harmless. */
   list: Level<T> | undefined = undefined
-  readonly value: T
-  readonly priority: number
-  readonly enqueuedAt: number
-  readonly key: number
-  readonly seq: number
-
-  constructor (value: T, priority: number, enqueuedAt: number, key: number, seq: number) {
-    this.value = value
-    this.priority = priority
-    this.enqueuedAt = enqueuedAt
-    this.key = key
-    this.seq = seq
-  }
+  value: T = undefined as T
+  priority = 0
+  enqueuedAt = 0
+  key = 0
+  seq = 0
 }
 
 /** One pushed priority's entries, a doubly linked list in (key, seq) order. */
 class Level<T> {
   constructor (readonly priority: number, readonly indexed: boolean) {}
-  head: Node<T> | undefined = undefined
-  tail: Node<T> | undefined = undefined
+  head: QueueNode<T> | undefined = undefined
+  tail: QueueNode<T> | undefined = undefined
 }
 
-const before = <T>(a: Node<T>, b: Node<T>): boolean => a.key < b.key || (a.key === b.key && a.seq < b.seq)
+const before = <T>(a: QueueNode<T>, b: QueueNode<T>): boolean => a.key < b.key || (a.key === b.key && a.seq < b.seq)
 
 /**
  * A bounded queue of waiters, FIFO within a level, with aging.
@@ -81,11 +77,16 @@ export class PriorityQueue<T> {
 
   get size (): number { return this.#size }
 
-  push (value: T, priority: number, now: number): QueueEntry<T> {
+  /** `node`: the object to hold the entry (see QueueNode), not in any queue now; a new one if none. */
+  push (value: T, priority: number, now: number, node: QueueNode<T> = new QueueNode<T>()): QueueEntry<T> {
     if (this.#size >= this.#maxSize) throw new QueueFullError(this.#name, this.#maxSize)
     if (!Number.isFinite(priority)) throw new InvalidOptionsError(`${this.#name}: priority must be a number`)
-    const key = this.#agingMs > 0 ? priority * this.#agingMs + now : priority
-    const node = new Node(value, priority, now, key, this.#seq++)
+    if (node.list !== undefined) throw new InvalidOptionsError(`${this.#name}: node is already queued`)
+    node.value = value
+    node.priority = priority
+    node.enqueuedAt = now
+    node.key = this.#agingMs > 0 ? priority * this.#agingMs + now : priority
+    node.seq = this.#seq++
     const list = this.#level(priority)
     let after = list.tail
     while (after !== undefined && before(node, after)) after = after.prev
@@ -119,8 +120,8 @@ export class PriorityQueue<T> {
 
   /** Takes `entry` out wherever it is (an aborted waiter); false if it already left. */
   remove (entry: QueueEntry<T>): boolean {
-    const node = entry as Node<T>
-    if (!(node instanceof Node) || node.list === undefined) return false
+    const node = entry as QueueNode<T>
+    if (!(node instanceof QueueNode) || node.list === undefined) return false
     this.#unlink(node)
     return true
   }
@@ -144,10 +145,10 @@ export class PriorityQueue<T> {
     return list
   }
 
-  #first (): Node<T> | undefined {
+  #first (): QueueNode<T> | undefined {
     if (this.#size === 0) return undefined
     const all = this.#all
-    let best: Node<T> | undefined
+    let best: QueueNode<T> | undefined
     for (let i = 0; i < all.length; i++) {
       const h = all[i]!.head
       if (h !== undefined && (best === undefined || before(h, best))) best = h
@@ -155,7 +156,7 @@ export class PriorityQueue<T> {
     return best
   }
 
-  #unlink (node: Node<T>): void {
+  #unlink (node: QueueNode<T>): void {
     const list = node.list!
     if (node.prev === undefined) list.head = node.next
     else node.prev.next = node.next
