@@ -36,11 +36,8 @@ export interface CallHost {
   finish (s: Supplier, r: Finished): void
 }
 
-/** Also its own outcome record (Finished) and response info: an answer costs no extra objects. */
 // A promise's resolving functions, taken without an executor closure per call (Node 20 has no
 // Promise.withResolvers): the executor only parks them here for the constructor to pick up.
-function noop (): void {}
-
 let parkedResolve: ((res: DispatchResponse) => void) | undefined
 let parkedReject: ((err: unknown) => void) | undefined
 function park (resolve: (res: DispatchResponse) => void, reject: (err: unknown) => void): void {
@@ -48,29 +45,38 @@ function park (resolve: (res: DispatchResponse) => void, reject: (err: unknown) 
   parkedReject = reject
 }
 
-export class Call extends Waiter implements PolicyContext, Admittee, Finished, DirectCall {
-  readonly attempt = 1
+/**
+ * How a call ended, built as it ends: also the response's info. A short-lived object costs the GC
+ * less than the same fields on the call, which a burst of queued calls carries for its whole wait.
+ */
+class Outcome implements Finished {
+  constructor (
+    readonly res: AttemptResult | undefined,
+    readonly err: unknown,
+    readonly attempts: number,
+    readonly queuedMs: number,
+    readonly fromCache: boolean,
+    readonly durationMs: number
+  ) {}
+}
+
+export class Call extends Waiter implements PolicyContext, Admittee, DirectCall {
   readonly meta: CallMeta
   readonly signal: AbortSignal
   readonly promise: Promise<DispatchResponse>
   readonly #host: CallHost
   readonly #s: Supplier
   readonly #send: Prepared['send']
+  /**
+   * A Clock reading taken as the answer came, when one was (saves reading it again); -1: none.
+   * A number from the start, so the field's box is written in place: a call that waited is an
+   * old-generation object, and a new box stored into it would survive scavenges.
+   */
+  #endedAt = -1
   readonly #started: number
   #deadlineTimer: TimerHandle | undefined
   #resolve!: (res: DispatchResponse) => void
   #reject!: (err: unknown) => void
-  res: AttemptResult | undefined = undefined
-  err: unknown = undefined
-  attempts = 0
-  queuedMs = 0
-  fromCache = false
-  durationMs = 0
-  first: PolicyContext | undefined = undefined
-  // Made when the call is admitted, not while it waits in the queue (a closure pair is most of a
-  // queued call's bytes).
-  onAnswer: (res: AttemptResult) => void = noop
-  onError: (err: unknown) => void = noop
 
   constructor (
     host: CallHost, s: Supplier, prepared: Prepared, callerSignal: AbortSignal | undefined, started: number
@@ -107,6 +113,9 @@ export class Call extends Waiter implements PolicyContext, Admittee, Finished, D
     else ready.then(() => this.#go(), () => this.#go())
   }
 
+  /** Its own first attempt's context: a getter, not a field, as a queued call's bytes count. */
+  get attempt (): number { return 1 }
+
   #go (): void {
     const s = this.#s
     if (s.cache !== undefined && this.#send.method === 'GET') {
@@ -126,8 +135,6 @@ export class Call extends Waiter implements PolicyContext, Admittee, Finished, D
   }
 
   admitted (): void {
-    this.onAnswer = res => { this.#s.answered(this, res) }
-    this.onError = err => { this.#s.errored(this, err) }
     this.#s.start(this)
   }
 
@@ -135,12 +142,14 @@ export class Call extends Waiter implements PolicyContext, Admittee, Finished, D
     this.#s.settled(this, ok, outcome)
   }
 
-  done (res: AttemptResult): void {
-    this.#s.stats.queueWait.add(this.meta.queuedMs as number)
+  done (res: AttemptResult, now?: number): void {
+    if (now !== undefined) this.#endedAt = now
+    this.#s.stats.queueWait.add(this.meta.queuedMs as number | undefined ?? 0)
     this.#ok(res, false)
   }
 
-  failed (err: unknown): void {
+  failed (err: unknown, now?: number): void {
+    if (now !== undefined) this.#endedAt = now
     this.#fail(err)
   }
 
@@ -151,7 +160,7 @@ export class Call extends Waiter implements PolicyContext, Admittee, Finished, D
   /** The call that sends the request identical in-flight GETs share. */
   async #leader (signal: AbortSignal): Promise<AttemptResult> {
     const res = await this.#s.run(this.#send, { signal, attempt: 1, meta: this.meta })
-    this.#s.stats.queueWait.add(this.meta.queuedMs as number)
+    this.#s.stats.queueWait.add(this.meta.queuedMs as number | undefined ?? 0)
     return res
   }
 
@@ -168,15 +177,11 @@ export class Call extends Waiter implements PolicyContext, Admittee, Finished, D
 
   #ok (res: AttemptResult, fromCache: boolean): void {
     this.#s.scheduler.unreserve(this)
-    this.res = res
-    this.fromCache = fromCache
-    if (!fromCache) {
-      this.attempts = this.meta.attempts as number
-      this.queuedMs = this.meta.queuedMs as number
-    }
-    this.durationMs = this.#host.clock.now() - this.#started
-    this.#host.finish(this.#s, this)
-    this.#resolve(createResponse(res, this))
+    const meta = this.meta
+    const o = new Outcome(res, undefined, fromCache ? 0 : meta.attempts as number,
+      fromCache ? 0 : meta.queuedMs as number | undefined ?? 0, fromCache, this.#now() - this.#started)
+    this.#host.finish(this.#s, o)
+    this.#resolve(createResponse(res, o))
     this.#end()
   }
 
@@ -186,13 +191,16 @@ export class Call extends Waiter implements PolicyContext, Admittee, Finished, D
     const e = host.shutdown.aborted && (!SluiceError.is(err) || err.code === AbortedError.code)
       ? new ShuttingDownError({ cause: err })
       : err
-    this.err = e
-    this.attempts = this.meta.attempts as number
-    this.queuedMs = this.meta.queuedMs as number
-    this.durationMs = host.clock.now() - this.#started
-    host.finish(this.#s, this)
+    const meta = this.meta
+    host.finish(this.#s, new Outcome(undefined, e, meta.attempts as number,
+      meta.queuedMs as number | undefined ?? 0, false, this.#now() - this.#started))
     this.#reject(e)
     this.#end()
+  }
+
+  #now (): number {
+    const now = this.#endedAt
+    return now < 0 ? this.#host.clock.now() : now
   }
 
   #end (): void {

@@ -36,13 +36,10 @@ export interface Supplier {
   run (req: Omit<TransportRequest, 'signal'>, pc: PolicyContext): Promise<AttemptResult>
   /**
    * Runs a call that holds its reservation (`meta.reserved`, from `scheduler.reserve`) through the
-   * same stack as `run`, its first attempt without a promise of its own: the call hears the
-   * transport's outcome through its handlers, which hand it to `answered`/`errored`, and the end
-   * of the attempt through `attemptSettled`, which hands it to `settled`; then `done` or `failed`.
+   * same stack as `run`, its first attempt without a promise of its own: the call hears the end of
+   * the attempt through `attemptSettled`, which hands it to `settled`; then `done` or `failed`.
    */
   start (c: DirectCall): void
-  answered (c: DirectCall, res: AttemptResult): void
-  errored (c: DirectCall, err: unknown): void
   settled (c: DirectCall, ok: boolean, outcome: unknown): void
   /** Called for every attempt's answer (429 counting is the dispatcher's business). */
   onAttempt?: (res: AttemptResult) => void
@@ -50,14 +47,9 @@ export interface Supplier {
 
 /** A call run by `Supplier.start`: its own policy context and its first attempt's observer. */
 export interface DirectCall extends PolicyContext, SettleObserver {
-  /** The first attempt's context, set by `start`. */
-  first: PolicyContext | undefined
-  /** Made once per call: hand the first attempt's outcome to `answered` / `errored`. */
-  onAnswer: (res: AttemptResult) => void
-  onError: (err: unknown) => void
-  /** The call's final answer or error. */
-  done (res: AttemptResult): void
-  failed (err: unknown): void
+  /** The call's final answer or error; `now`: a Clock reading taken as it came, if one was. */
+  done (res: AttemptResult, now?: number): void
+  failed (err: unknown, now?: number): void
 }
 
 export interface SupplierDeps {
@@ -159,9 +151,9 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
   const run = retry === undefined ? guarded : chain([retry], guarded)
 
   /** What the retry policy makes of a first attempt's outcome: the answer, or its own retries. */
-  function conclude (c: DirectCall, ok: boolean, outcome: unknown): void {
-    if (ok && (retry === undefined || retry.isFinal(outcome))) c.done(outcome as AttemptResult)
-    else if (retry === undefined) c.failed(outcome)
+  function conclude (c: DirectCall, ok: boolean, outcome: unknown, now: number): void {
+    if (ok && (retry === undefined || retry.isFinal(outcome))) c.done(outcome as AttemptResult, now)
+    else if (retry === undefined) c.failed(outcome, now)
     else retry.resume(gated, c, ok, outcome).then(res => c.done(res), err => c.failed(err))
   }
 
@@ -179,7 +171,7 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
       }
     }
     scheduler.claim(c)
-    const a = c.first = timeout.begin(c, c)
+    const a = timeout.begin(c, c)
     meta.attempts = (meta.attempts as number) + 1
     let p: Promise<AttemptResult>
     try {
@@ -187,7 +179,23 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
     } catch (err) {
       p = Promise.reject(err)
     }
-    p.then(c.onAnswer, c.onError)
+    // Closures over the attempt, not fields of the call: a call that waited in the queue is an
+    // old-generation object, and whatever new object it points to survives every scavenge until
+    // the next full GC, while these die young with the attempt.
+    p.then(res => answeredFirst(a, res), err => timeout.end(a, false, err))
+  }
+
+  function answeredFirst (a: PolicyContext, res: AttemptResult): void {
+    supplier.onAttempt?.(res)
+    const pauseMs = mayAnnouncePause(res.status, res.headers)
+      ? pauseFromResponse(res.status, res.headers, clock.wallNow(), config.feedback)
+      : undefined
+    if (pauseMs === undefined) {
+      timeout.end(a, true, res)
+      return
+    }
+    const end = (): void => timeout.end(a, true, res)
+    scheduler.pause(pauseMs).then(end, end)
   }
 
   const supplier: Supplier = {
@@ -203,25 +211,11 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
       return run(pc)
     },
     start,
-    answered (c, res) {
-      const a = c.first!
-      supplier.onAttempt?.(res)
-      const pauseMs = mayAnnouncePause(res.status, res.headers)
-        ? pauseFromResponse(res.status, res.headers, clock.wallNow(), config.feedback)
-        : undefined
-      if (pauseMs === undefined) {
-        timeout.end(a, true, res)
-        return
-      }
-      const end = (): void => timeout.end(a, true, res)
-      scheduler.pause(pauseMs).then(end, end)
-    },
-    errored (c, err) { timeout.end(c.first!, false, err) },
     settled (c, ok, outcome) {
       const now = clock.now()
       breaker?.settle(c.meta.ticket as number, ok, outcome, c.signal, now)
       scheduler.release(now)
-      conclude(c, ok, outcome)
+      conclude(c, ok, outcome, now)
     },
   }
   return supplier

@@ -28,7 +28,6 @@ export class QueueNode<T> implements QueueEntry<T> {
   value: T = undefined as T
   priority = 0
   enqueuedAt = 0
-  key = 0
   seq = 0
 }
 
@@ -38,8 +37,6 @@ class Level<T> {
   head: QueueNode<T> | undefined = undefined
   tail: QueueNode<T> | undefined = undefined
 }
-
-const before = <T>(a: QueueNode<T>, b: QueueNode<T>): boolean => a.key < b.key || (a.key === b.key && a.seq < b.seq)
 
 /**
  * A bounded queue of waiters, FIFO within a level, with aging.
@@ -85,11 +82,10 @@ export class PriorityQueue<T> {
     node.value = value
     node.priority = priority
     node.enqueuedAt = now
-    node.key = this.#agingMs > 0 ? priority * this.#agingMs + now : priority
     node.seq = this.#seq++
     const list = this.#level(priority)
     let after = list.tail
-    while (after !== undefined && before(node, after)) after = after.prev
+    while (after !== undefined && this.#before(node, after)) after = after.prev
     node.prev = after
     node.next = after === undefined ? list.head : after.next
     if (node.next === undefined) list.tail = node
@@ -145,13 +141,24 @@ export class PriorityQueue<T> {
     return list
   }
 
+  /**
+   * Whether `a` pops before `b`: (key, seq) order, the key computed rather than stored (a stored
+   * double is one more heap object per waiting entry).
+   */
+  #before (a: QueueNode<T>, b: QueueNode<T>): boolean {
+    const ms = this.#agingMs
+    const ka = ms > 0 ? a.priority * ms + a.enqueuedAt : a.priority
+    const kb = ms > 0 ? b.priority * ms + b.enqueuedAt : b.priority
+    return ka < kb || (ka === kb && a.seq < b.seq)
+  }
+
   #first (): QueueNode<T> | undefined {
     if (this.#size === 0) return undefined
     const all = this.#all
     let best: QueueNode<T> | undefined
     for (let i = 0; i < all.length; i++) {
       const h = all[i]!.head
-      if (h !== undefined && (best === undefined || before(h, best))) best = h
+      if (h !== undefined && (best === undefined || this.#before(h, best))) best = h
     }
     return best
   }
