@@ -66,14 +66,7 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
   readonly promise: Promise<DispatchResponse>
   readonly #host: CallHost
   readonly #s: Supplier
-  readonly #send: Prepared['send']
-  /**
-   * A Clock reading taken as the answer came, when one was (saves reading it again); -1: none.
-   * A number from the start, so the field's box is written in place: a call that waited is an
-   * old-generation object, and a new box stored into it would survive scavenges.
-   */
-  #endedAt = -1
-  readonly #started: number
+  // No field for the start time: it is `enqueuedAt`, which the queue sets to the same reading.
   #deadlineTimer: TimerHandle | undefined
   #resolve!: (res: DispatchResponse) => void
   #reject!: (err: unknown) => void
@@ -84,9 +77,8 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
     super()
     this.#host = host
     this.#s = s
-    this.#send = prepared.send
     this.meta = prepared.meta
-    this.#started = started
+    this.enqueuedAt = started
     const { timeoutMs } = prepared
     let deadline: AbortController | undefined
     if (timeoutMs !== undefined) {
@@ -118,7 +110,7 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
 
   #go (): void {
     const s = this.#s
-    if (s.cache !== undefined && this.#send.method === 'GET') {
+    if (s.cache !== undefined && this.#sendReq().method === 'GET') {
       this.#viaCache().then(r => this.#ok(r.res, r.fromCache), err => this.#fail(err))
       return
     }
@@ -126,7 +118,7 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
       // The breaker is asked before queueing, as its place outside the gate means: an open
       // circuit fails at once instead of after a wait. It decides again when the call runs.
       s.breaker?.check()
-      if (!s.scheduler.reserve(this, this, this.#started, this)) return
+      if (!s.scheduler.reserve(this, this, this.enqueuedAt, this)) return
     } catch (err) {
       this.#fail(err)
       return
@@ -143,14 +135,12 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
   }
 
   done (res: AttemptResult, now?: number): void {
-    if (now !== undefined) this.#endedAt = now
     this.#s.stats.queueWait.add(this.meta.queuedMs as number | undefined ?? 0)
-    this.#ok(res, false)
+    this.#ok(res, false, now)
   }
 
   failed (err: unknown, now?: number): void {
-    if (now !== undefined) this.#endedAt = now
-    this.#fail(err)
+    this.#fail(err, now)
   }
 
   refused (err: unknown): void {
@@ -159,7 +149,7 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
 
   /** The call that sends the request identical in-flight GETs share. */
   async #leader (signal: AbortSignal): Promise<AttemptResult> {
-    const res = await this.#s.run(this.#send, { signal, attempt: 1, meta: this.meta })
+    const res = await this.#s.run(this.#sendReq(), { signal, attempt: 1, meta: this.meta })
     this.#s.stats.queueWait.add(this.meta.queuedMs as number | undefined ?? 0)
     return res
   }
@@ -167,7 +157,7 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
   async #viaCache (): Promise<{ res: AttemptResult, fromCache: boolean }> {
     const s = this.#s
     const cache = s.cache!
-    const key = cacheKey(s.config.name, this.#send.path, this.#send.headers)
+    const key = cacheKey(s.config.name, this.#sendReq().path, this.#sendReq().headers)
     const hit = cache.get(key)
     if (hit !== undefined) return { res: hit, fromCache: true }
     const { value, shared } = await cache.coalesce(key, this.signal, sig => this.#leader(sig))
@@ -175,17 +165,18 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
     return { res: value, fromCache: shared }
   }
 
-  #ok (res: AttemptResult, fromCache: boolean): void {
+  /** `now`: a Clock reading taken as the answer came, when one was (saves reading it again). */
+  #ok (res: AttemptResult, fromCache: boolean, now = this.#host.clock.now()): void {
     this.#s.scheduler.unreserve(this)
     const meta = this.meta
     const o = new Outcome(res, undefined, fromCache ? 0 : meta.attempts as number,
-      fromCache ? 0 : meta.queuedMs as number | undefined ?? 0, fromCache, this.#now() - this.#started)
+      fromCache ? 0 : meta.queuedMs as number | undefined ?? 0, fromCache, now - this.enqueuedAt)
     this.#host.finish(this.#s, o)
     this.#resolve(createResponse(res, o))
     this.#end()
   }
 
-  #fail (err: unknown): void {
+  #fail (err: unknown, now = this.#host.clock.now()): void {
     this.#s.scheduler.unreserve(this)
     const host = this.#host
     const e = host.shutdown.aborted && (!SluiceError.is(err) || err.code === AbortedError.code)
@@ -193,15 +184,12 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
       : err
     const meta = this.meta
     host.finish(this.#s, new Outcome(undefined, e, meta.attempts as number,
-      meta.queuedMs as number | undefined ?? 0, false, this.#now() - this.#started))
+      meta.queuedMs as number | undefined ?? 0, false, now - this.enqueuedAt))
     this.#reject(e)
     this.#end()
   }
 
-  #now (): number {
-    const now = this.#endedAt
-    return now < 0 ? this.#host.clock.now() : now
-  }
+  #sendReq (): Prepared['send'] { return this.meta.send as Prepared['send'] }
 
   #end (): void {
     this.#deadlineTimer?.cancel()
