@@ -6,6 +6,7 @@ import type { CallMeta } from '../core/policy.js'
 import { AbortedError, QueueFullError, QueueTimeoutError } from '../errors.js'
 import { createScheduler } from './scheduler.js'
 import type { SchedulerOptions } from './scheduler.js'
+import { Waiter } from './waiter.js'
 
 function setup (over: Partial<SchedulerOptions> = {}) {
   const clock = new ManualClock()
@@ -236,4 +237,29 @@ test('claim uses a reservation without a promise reaction; release frees the slo
   s.release()
   assert.equal(s.inFlight, 0)
   assert.equal(s.queued, 0)
+})
+
+test('a caller-made waiter queues as itself, leaves on abort, and can queue again once out', async () => {
+  const { s } = setup({ rule: undefined, maxConcurrent: 1 })
+  let release!: () => void
+  const running = { signal: new AbortController().signal, attempt: 1, meta: {} }
+  const busy = s.execute(() => new Promise<void>(resolve => { release = resolve }), running)
+  const heard: string[] = []
+  const to = { admitted: () => heard.push('admitted'), refused: (e: unknown) => heard.push((e as { code: string }).code) }
+  const w = new Waiter()
+  const ac = new AbortController()
+  const pc = { signal: ac.signal, attempt: 1, meta: {} as CallMeta }
+  assert.equal(s.reserve(pc, to, 3, w), false)
+  assert.equal(w.list !== undefined && w.value === w && w.pc === pc && w.enqueuedAt === 3, true, 'the waiter is its own queue node')
+  ac.abort()
+  assert.deepEqual(heard, ['SLC_ABORTED'])
+  assert.equal(s.queued, 0)
+  const again = { signal: new AbortController().signal, attempt: 1, meta: {} as CallMeta }
+  assert.equal(s.reserve(again, to, 4, w), false)
+  release()
+  await busy
+  assert.deepEqual(heard, ['SLC_ABORTED', 'admitted'])
+  assert.equal(again.meta.reserved, true)
+  s.unreserve(again)
+  assert.equal(s.inFlight, 0)
 })
