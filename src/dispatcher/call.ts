@@ -1,8 +1,11 @@
 // One `dispatcher.request()` from start to answer. A call waits for its turn as this one object
-// (it is both the policy context and what the scheduler wakes), not as a stack of suspended
+// (the policy context, the scheduler's waiter and its queue node), not as a stack of suspended
 // policy frames: thousands of queued calls then cost the heap little and the GC less. Once the
-// scheduler has reserved a slot and a token, the call runs the supplier's policy chain
-// retry → breaker → scheduler (uses the reservation) → timeout → transport.
+// scheduler has reserved a slot and a token, the supplier runs the call through its policies
+// retry → breaker → scheduler (uses the reservation) → timeout → transport, the first attempt
+// without a promise per policy (Supplier.start). A call that waited has been promoted to the old
+// generation by then: nothing new is stored on it afterwards, since whatever it points to would
+// survive every scavenge until the next full GC.
 
 import type { Clock, TimerHandle } from '../core/clock.js'
 import type { CallMeta, PolicyContext } from '../core/policy.js'
