@@ -12,10 +12,10 @@ import type { CallMeta, PolicyContext } from '../core/policy.js'
 import { AbortedError, ShuttingDownError, SluiceError, UpstreamTimeoutError } from '../errors.js'
 import { cacheKey } from './cache.js'
 import type { Prepared } from './request.js'
-import { createResponse } from './response.js'
+import { DispatchedResponse } from './response.js'
 import type { AttemptResult, DispatchResponse } from './response.js'
 import type { DirectCall, Supplier } from './supplier.js'
-import { Waiter } from './waiter.js'
+import { WaiterBase } from './waiter.js'
 import type { Admittee } from './waiter.js'
 
 export interface Finished {
@@ -49,8 +49,9 @@ function park (resolve: (res: DispatchResponse) => void, reject: (err: unknown) 
 }
 
 /**
- * How a call ended, built as it ends: also the response's info. A short-lived object costs the GC
- * less than the same fields on the call, which a burst of queued calls carries for its whole wait.
+ * How a failed call ended, built as it ends (an answered call's record is its response). A
+ * short-lived object costs the GC less than the same fields on the call, which a burst of queued
+ * calls carries for its whole wait.
  */
 class Outcome implements Finished {
   constructor (
@@ -63,19 +64,32 @@ class Outcome implements Finished {
   ) {}
 }
 
-export class Call extends Waiter implements PolicyContext, Admittee, DirectCall {
+export class Call extends WaiterBase implements PolicyContext, Admittee, DirectCall {
   readonly meta: CallMeta
   readonly signal: AbortSignal
-  readonly promise: Promise<DispatchResponse>
   readonly #host: CallHost
   readonly #s: Supplier
   // No field for the start time: it is `enqueuedAt`, which the queue sets to the same reading.
   #deadlineTimer: TimerHandle | undefined
-  #resolve!: (res: DispatchResponse) => void
-  #reject!: (err: unknown) => void
+  readonly #resolve: (res: DispatchResponse) => void
+  readonly #reject: (err: unknown) => void
 
-  constructor (
+  /** Starts a call; its answer. The promise is not kept on the call: nothing reads it there. */
+  static start (
     host: CallHost, s: Supplier, prepared: Prepared, callerSignal: AbortSignal | undefined, started: number
+  ): Promise<DispatchResponse> {
+    const promise = new Promise<DispatchResponse>(park)
+    const resolve = parkedResolve!
+    const reject = parkedReject!
+    parkedResolve = parkedReject = undefined
+    // eslint-disable-next-line no-new
+    new Call(host, s, prepared, callerSignal, started, resolve, reject)
+    return promise
+  }
+
+  private constructor (
+    host: CallHost, s: Supplier, prepared: Prepared, callerSignal: AbortSignal | undefined, started: number,
+    resolve: (res: DispatchResponse) => void, reject: (err: unknown) => void
   ) {
     super()
     this.#host = host
@@ -98,10 +112,8 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
       if (deadline !== undefined) signals.push(deadline.signal)
       this.signal = AbortSignal.any(signals)
     }
-    this.promise = new Promise<DispatchResponse>(park)
-    this.#resolve = parkedResolve!
-    this.#reject = parkedReject!
-    parkedResolve = parkedReject = undefined
+    this.#resolve = resolve
+    this.#reject = reject
     host.enter()
     const ready = host.storeReady()
     if (ready === undefined) this.#go()
@@ -110,6 +122,9 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
 
   /** Its own first attempt's context: a getter, not a field, as a queued call's bytes count. */
   get attempt (): number { return 1 }
+  /** Its own scheduler Admittee and policy context, likewise getters. */
+  get to (): Admittee { return this }
+  get pc (): PolicyContext { return this }
 
   #go (): void {
     const s = this.#s
@@ -172,10 +187,10 @@ export class Call extends Waiter implements PolicyContext, Admittee, DirectCall 
   #ok (res: AttemptResult, fromCache: boolean, now = this.#host.clock.now()): void {
     this.#s.scheduler.unreserve(this)
     const meta = this.meta
-    const o = new Outcome(res, undefined, fromCache ? 0 : meta.attempts as number,
+    const r = new DispatchedResponse(res, fromCache ? 0 : meta.attempts as number,
       fromCache ? 0 : meta.queuedMs as number | undefined ?? 0, fromCache, now - this.enqueuedAt)
-    this.#host.finish(this.#s, o)
-    this.#resolve(createResponse(res, o))
+    this.#host.finish(this.#s, r)
+    this.#resolve(r)
     this.#end()
   }
 

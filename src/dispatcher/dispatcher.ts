@@ -150,7 +150,7 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
     } catch (err) {
       return Promise.reject(err)
     }
-    return new Call(host, s, prepared, req.signal, started).promise
+    return Call.start(host, s, prepared, req.signal, started)
   }
 
   async function doClose (opts: CloseOptions): Promise<void> {

@@ -28,37 +28,25 @@ export interface AttemptResult {
   readonly body: Buffer
 }
 
-export interface ResponseInfo {
-  attempts: number
-  durationMs: number
-  queuedMs: number
-  fromCache: boolean
-}
+/**
+ * A class, so text() and json() live on the prototype instead of two closures per answer. It keeps
+ * the attempt's answer rather than copying its fields, and is also the call's outcome record (the
+ * dispatcher's `finish` reads `res`/`err`): one object per answer.
+ */
+export class DispatchedResponse implements DispatchResponse {
+  constructor (
+    readonly res: AttemptResult,
+    readonly attempts: number,
+    readonly queuedMs: number,
+    readonly fromCache: boolean,
+    readonly durationMs: number
+  ) {}
 
-/** A class, so text() and json() live on the prototype instead of two closures per answer. */
-class DispatchedResponse implements DispatchResponse {
-  readonly status: number
-  readonly headers: ResponseHeaders
-  readonly body: Buffer
-  readonly attempts: number
-  readonly durationMs: number
-  readonly queuedMs: number
-  readonly fromCache: boolean
+  get status (): number { return this.res.status }
+  get headers (): ResponseHeaders { return this.res.headers }
+  get body (): Buffer { return this.res.body }
+  get err (): undefined { return undefined }
 
-  constructor (raw: AttemptResult, info: ResponseInfo) {
-    this.status = raw.status
-    this.headers = raw.headers
-    this.body = raw.body
-    this.attempts = info.attempts
-    this.durationMs = info.durationMs
-    this.queuedMs = info.queuedMs
-    this.fromCache = info.fromCache
-  }
-
-  text (): string { return this.body.toString('utf8') }
-  json<T = unknown> (): T { return JSON.parse(this.body.toString('utf8')) as T }
-}
-
-export function createResponse (raw: AttemptResult, info: ResponseInfo): DispatchResponse {
-  return new DispatchedResponse(raw, info)
+  text (): string { return this.res.body.toString('utf8') }
+  json<T = unknown> (): T { return JSON.parse(this.res.body.toString('utf8')) as T }
 }

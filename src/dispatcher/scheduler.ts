@@ -12,6 +12,7 @@ import { AbortedError, QueueFullError, QueueTimeoutError, SluiceError, StoreUnav
 import { estimateStartMs } from './estimate.js'
 import type { LastTake } from './estimate.js'
 import { Deferred, Waiter } from './waiter.js'
+import type { WaiterBase } from './waiter.js'
 import type { Admittee } from './waiter.js'
 
 export interface SchedulerOptions {
@@ -42,7 +43,7 @@ export interface Scheduler extends Policy {
    * QueueFullError or QueueTimeoutError (deadline out of reach) as `execute` would reject.
    * `waiter`: the object to queue the call as (a fresh one if none; one waiter queues once at a time).
    */
-  reserve (pc: PolicyContext, to: Admittee, now?: number, waiter?: Waiter): boolean
+  reserve (pc: PolicyContext, to: Admittee, now?: number, waiter?: WaiterBase): boolean
   /** Gives back a reservation that no `execute` pass used (an outer policy refused the call). */
   unreserve (pc: PolicyContext): void
   /**
@@ -75,7 +76,9 @@ export interface SchedulerDeps {
 export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): Scheduler {
   const { clock, store } = deps
   const { rule, key, maxConcurrent } = opts
-  const queue = new PriorityQueue<Waiter>({ maxSize: opts.maxQueue, agingAfterMs: opts.agingAfterMs, name: opts.name })
+  const queue = new PriorityQueue<WaiterBase>({
+    maxSize: opts.maxQueue, agingAfterMs: opts.agingAfterMs, name: opts.name,
+  })
   const perLevel = [0, 0, 0, 0, 0, 0]
   let inFlight = 0
   let timer: TimerHandle | undefined
@@ -109,7 +112,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     return p.then(releaseValue, releaseError)
   }
 
-  function start (w: Waiter, now: number): void {
+  function start (w: WaiterBase, now: number): void {
     perLevel[w.priority]!--
     inFlight++
     w.cleanup()
@@ -120,7 +123,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     w.to!.admitted()
   }
 
-  function fail (w: Waiter, err: unknown): void {
+  function fail (w: WaiterBase, err: unknown): void {
     perLevel[w.priority]!--
     w.cleanup()
     w.to!.refused(err)
@@ -209,7 +212,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     }
   }
 
-  function leave (w: Waiter, why: 'abort' | 'deadline'): void {
+  function leave (w: WaiterBase, why: 'abort' | 'deadline'): void {
     if (!queue.remove(w)) return
     const { signal, meta } = w.pc!
     const deadline = meta.deadline
@@ -242,7 +245,9 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     return true
   }
 
-  function enqueue (to: Admittee, pc: PolicyContext, priority: number, now: number, w = new Waiter()): void {
+  function enqueue (
+    to: Admittee, pc: PolicyContext, priority: number, now: number, w: WaiterBase = new Waiter()
+  ): void {
     w.init(to, pc, priority, now, leave)
     queue.push(w, priority, now, w)
     perLevel[priority]!++
@@ -252,7 +257,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     pump()
   }
 
-  function reserve (pc: PolicyContext, to: Admittee, at?: number, waiter?: Waiter): boolean {
+  function reserve (pc: PolicyContext, to: Admittee, at?: number, waiter?: WaiterBase): boolean {
     const priority = priorityOf(pc)
     const now = at ?? clock.now()
     if (admitNow(pc, priority, now)) {

@@ -14,23 +14,22 @@ export interface Admittee {
   refused (err: unknown): void
 }
 
-export type Leave = (w: Waiter, why: 'abort' | 'deadline') => void
+export type Leave = (w: WaiterBase, why: 'abort' | 'deadline') => void
 
 /**
  * A queued call's place in the scheduler: set up by `init` when it queues. The dispatcher's call
- * is its own Waiter, and a Waiter is its own queue node (one object per queued call); `execute`
- * queues a plain one around a Deferred.
+ * is its own WaiterBase (its `to` and `pc` are itself: getters, not fields, as a queued call's bytes
+ * count) and a WaiterBase is its own queue node (one object per queued call); `execute` queues a
+ * plain Waiter around a Deferred.
  */
-export class Waiter extends QueueNode<Waiter> {
+export abstract class WaiterBase extends QueueNode<WaiterBase> {
   deadlineTimer: TimerHandle | undefined = undefined
   listening = false
-  to: Admittee | undefined = undefined
-  pc: PolicyContext | undefined = undefined
   leave: Leave | undefined = undefined
+  abstract get to (): Admittee | undefined
+  abstract get pc (): PolicyContext | undefined
 
-  init (to: Admittee, pc: PolicyContext, priority: number, enqueuedAt: number, leave: Leave): void {
-    this.to = to
-    this.pc = pc
+  init (_to: Admittee, _pc: PolicyContext, priority: number, enqueuedAt: number, leave: Leave): void {
     this.priority = priority
     this.enqueuedAt = enqueuedAt
     this.leave = leave
@@ -52,6 +51,20 @@ export class Waiter extends QueueNode<Waiter> {
       this.listening = false
       this.pc!.signal.removeEventListener('abort', this)
     }
+  }
+}
+
+/** A waiter that holds whom to tell and the policy context it queued with. */
+export class Waiter extends WaiterBase {
+  #to: Admittee | undefined = undefined
+  #pc: PolicyContext | undefined = undefined
+  get to (): Admittee | undefined { return this.#to }
+  get pc (): PolicyContext | undefined { return this.#pc }
+
+  override init (to: Admittee, pc: PolicyContext, priority: number, enqueuedAt: number, leave: Leave): void {
+    this.#to = to
+    this.#pc = pc
+    super.init(to, pc, priority, enqueuedAt, leave)
   }
 }
 
