@@ -3,6 +3,14 @@
 // unexpectedly. The primary serves nothing itself.
 
 import cluster from 'node:cluster'
+import { availableParallelism } from 'node:os'
+import type { GatewayConfig } from '../config/schema/index.js'
+
+/** server.workers resolved to a number ("auto" = one per CPU). */
+export function workerCount (config: GatewayConfig): number {
+  const w = config.server.workers
+  return w === 'auto' ? availableParallelism() : w
+}
 
 export interface ClusterOptions {
   /** Delay before replacing a worker that died within `crashWindowMs` of starting [1000]. */

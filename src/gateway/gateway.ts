@@ -1,7 +1,6 @@
 // The public gateway object: load config → build snapshot → listen; reload = build beside and
 // swap; close = drain, then close the pools. The CLI and the admin API drive it.
 
-import { availableParallelism } from 'node:os'
 import type { Clock, Random } from '../core/clock.js'
 import { systemClock } from '../core/clock.js'
 import { parseDuration, parseSize } from '../core/duration.js'
@@ -47,12 +46,6 @@ export interface Gateway {
   readonly logger: Logger
   /** True after listen() and until close() starts. */
   readonly serving: boolean
-}
-
-/** server.workers resolved to a number ("auto" = one per CPU). */
-export function workerCount (config: GatewayConfig): number {
-  const w = config.server.workers
-  return w === 'auto' ? availableParallelism() : w
 }
 
 export async function createGateway (opts: GatewayOptions): Promise<Gateway> {

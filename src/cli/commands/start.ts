@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os'
 import { CONFIG_FLAG, HELP_FLAG, configPath as configPathOf, type Command } from '../command.js'
 import { commandFlags } from '../help.js'
 import { shutdownSignal } from '../signals.js'
@@ -15,7 +14,8 @@ export const start: Command = {
     const configPath = configPathOf(flags, 'start')
     const { loadConfigFile } = await import('../../config/load.js')
     const config = await loadConfigFile(configPath)
-    const workers = config.server.workers === 'auto' ? availableParallelism() : config.server.workers
+    const { workerCount } = await import('../../gateway/cluster.js')
+    const workers = workerCount(config)
     if (workers > 1) return runCluster(configPath, config, workers)
     return serveUntilSignal(configPath, config)
   },
