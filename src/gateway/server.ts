@@ -49,12 +49,6 @@ export interface GatewayServer {
 const kReadMark = Symbol('sluice.bytesReadMark')
 type CountedSocket = Socket & { [kReadMark]?: number }
 
-/** RFC 9112 §6.3: a request without Content-Length or Transfer-Encoding has no body. */
-function hasBody (req: IncomingMessage): boolean {
-  const { headers } = req
-  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0')
-}
-
 class SluiceResponse extends ServerResponse {
   ctx: Context | undefined = undefined
   live: LiveSnapshot | undefined = undefined
@@ -119,7 +113,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     if (draining) ctx.res.shouldKeepAlive = false
     // A local reply sent before the client finished uploading must close the connection, or
     // node:http would read (and discard) the rest of a possibly huge body to reuse the socket.
-    else if (head.stream === undefined && !ctx.req.complete && hasBody(ctx.req)) ctx.res.shouldKeepAlive = false
+    else if (head.stream === undefined && !ctx.req.complete && ctx.hasBody) ctx.res.shouldKeepAlive = false
     try {
       send(ctx, head)
     } catch (err) {
