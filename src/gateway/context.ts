@@ -42,6 +42,10 @@ export class Context {
   readonly forwardedFor: string | undefined
   readonly forwardedProto: string | undefined
   readonly forwardedHost: string | undefined
+  /** RFC 7239 `Forwarded` as received; the forwarded stage decides whether it goes on. */
+  readonly forwarded: string | undefined
+  /** Address claims (X-Real-IP, CDN client-IP headers, …) held back until the peer proves trusted. */
+  readonly addressClaims: readonly string[] | undefined
   readonly hasBody: boolean
   readonly contentLength: number | undefined
   /** Response flags so far, in the order they were raised (read-only; add with `flag`). */
@@ -80,6 +84,8 @@ export class Context {
     this.forwardedFor = scan.forwardedFor
     this.forwardedProto = scan.forwardedProto
     this.forwardedHost = scan.forwardedHost
+    this.forwarded = scan.forwarded
+    this.addressClaims = scan.addressClaims
     this.hasBody = scan.hasBody
     this.contentLength = scan.contentLength
     this.id = resolveRequestId(scan.requestId)

@@ -39,3 +39,15 @@ test('flat header helpers', () => {
   removeHeader(h, 'content-type')
   assert.deepEqual(h, ['x-y', '3'])
 })
+
+test('request: address claims are set aside, Forwarded lines joined, Connection-listed ones dropped', () => {
+  const s = scanRequestHeaders([
+    'X-Real-IP', '6.6.6.6', 'CF-Connecting-IP', '7.7.7.7', 'Forwarded', 'for=1.1.1.1', 'forwarded', 'for=2.2.2.2',
+    'X-Forwarded-Prefix', '/p', 'Connection', 'x-forwarded-prefix', 'Accept', '*/*',
+  ])
+  assert.deepEqual(s.headers, ['accept', '*/*'])
+  assert.deepEqual(s.addressClaims, ['x-real-ip', '6.6.6.6', 'cf-connecting-ip', '7.7.7.7'])
+  assert.equal(s.forwarded, 'for=1.1.1.1, for=2.2.2.2')
+  assert.equal(scanRequestHeaders(['accept', '*/*']).addressClaims, undefined)
+  assert.equal(scanRequestHeaders(['Forwarded', 'for=1.1.1.1', 'Connection', 'Forwarded']).forwarded, undefined)
+})

@@ -3,17 +3,20 @@
 // [name, value, name, value, …] arrays, the form node:http and undici accept without building
 // an object, so a request costs one array.
 
+import { ADDRESS_HEADERS } from './address-headers.js'
+
 /** Headers never forwarded in either direction. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'trailer']
 
 /**
  * Dropped from the client's request: hop-by-hop, plus the ones the gateway rewrites itself
- * (host, X-Forwarded-*, X-Request-Id) and `expect` (node:http already answered 100-continue,
- * and undici refuses the header).
+ * (host, X-Forwarded-*, X-Request-Id), `expect` (node:http already answered 100-continue,
+ * and undici refuses the header), and the address claims only a trusted proxy may make (set aside
+ * for the forwarded stage).
  */
 const REQUEST_DROP = new Set([
   ...HOP_BY_HOP, 'proxy-authorization', 'expect', 'host',
-  'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id',
+  'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id', ...ADDRESS_HEADERS,
 ])
 /** The gateway sets X-Request-Id on every response itself, so an upstream's copy would be a duplicate. */
 const RESPONSE_DROP = new Set([...HOP_BY_HOP, 'x-request-id'])
@@ -29,6 +32,10 @@ export interface RequestHeaderScan {
   forwardedFor: string | undefined
   forwardedProto: string | undefined
   forwardedHost: string | undefined
+  /** RFC 7239 `Forwarded` lines joined with ", ". */
+  forwarded: string | undefined
+  /** The other ADDRESS_HEADERS, flat; kept out of `headers` until the peer proves trusted. */
+  addressClaims: string[] | undefined
   /** The request has a body: a non-zero Content-Length or any Transfer-Encoding. */
   hasBody: boolean
   contentLength: number | undefined
@@ -42,6 +49,8 @@ export function scanRequestHeaders (raw: readonly string[]): RequestHeaderScan {
     forwardedFor: undefined,
     forwardedProto: undefined,
     forwardedHost: undefined,
+    forwarded: undefined,
+    addressClaims: undefined,
     hasBody: false,
     contentLength: undefined,
   }
@@ -69,9 +78,15 @@ export function scanRequestHeaders (raw: readonly string[]): RequestHeaderScan {
       case 'x-forwarded-host': out.forwardedHost ??= value; break
       case 'transfer-encoding': out.hasBody = true; break
       case 'connection': connection = connection === undefined ? value : `${connection}, ${value}`; break
+      case 'forwarded': out.forwarded = out.forwarded === undefined ? value : `${out.forwarded}, ${value}`; break
+      default: if (ADDRESS_HEADERS.has(lower)) (out.addressClaims ??= []).push(lower, value)
     }
   }
-  if (connection !== undefined) dropListed(headers, connection)
+  if (connection !== undefined) {
+    dropListed(headers, connection)
+    if (out.addressClaims !== undefined) dropListed(out.addressClaims, connection)
+    if (out.forwarded !== undefined && connectionNames(connection, 'forwarded')) out.forwarded = undefined
+  }
   return out
 }
 
@@ -112,6 +127,11 @@ function dropListed (flat: string[], connection: string, lowerNeeded = false): v
     flat[w++] = flat[r + 1]!
   }
   flat.length = w
+}
+
+/** True when a `Connection` value lists `name` (lowercase). */
+function connectionNames (connection: string, name: string): boolean {
+  return connection.split(',').some(t => t.trim().toLowerCase() === name)
 }
 
 /** Value of `name` (lowercase) in a flat header array, or undefined. */

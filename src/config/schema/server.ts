@@ -15,7 +15,8 @@ export const ServerSchema = Type.Object({
   })),
   trustedProxies: Defaulted(Type.Array(Cidr(), {
     default: [],
-    description: 'CIDRs (IPv4 or IPv6) of proxies whose X-Forwarded-For is kept; a bare address means one host.',
+    description: 'CIDRs (IPv4 or IPv6) of proxies whose X-Forwarded-*, Forwarded and client-IP headers are believed ' +
+      '(dropped or rebuilt from anyone else; see docs/security.md); a bare address means one host.',
   })),
   drainTimeout: Defaulted(Duration({
     default: '30s',
