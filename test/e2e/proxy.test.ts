@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
+import { request as httpRequest } from 'node:http'
 import { send, startGateway } from '../helpers/gateway.js'
 import type { TestGateway } from '../helpers/gateway.js'
 import { startUpstream } from '../helpers/upstream.js'
@@ -134,13 +135,38 @@ describe('methods and bodies', () => {
     assert.equal(r.headers['content-length'], String(body.length))
   })
 
-  test('a chunked body arrives intact and is re-chunked upstream', async () => {
+  // A chunked body that has fully arrived before dispatch may go upstream with an exact
+  // Content-Length (undici measures an ended stream; Node 24 often has it ended by then): either
+  // framing is correct, a wrong length is not.
+  test('a chunked body arrives intact, framed chunked or with its exact length', async () => {
     const parts = ['hello ', Buffer.alloc(70_000, 'z'), ' world']
     const whole = Buffer.concat(parts.map(p => Buffer.from(p)))
     const r = await echo('/m', { method: 'POST', body: parts })
     assert.equal(r.bodyLength, whole.length)
     assert.equal(r.bodySha256, createHash('sha256').update(whole).digest('hex'))
+    if (r.headers['transfer-encoding'] === undefined) assert.equal(r.headers['content-length'], String(whole.length))
+    else assert.equal(r.headers['transfer-encoding'], 'chunked')
+  })
+
+  test('a chunked body still arriving is streamed upstream chunked, not waited for', async () => {
+    const req = httpRequest({ host: '127.0.0.1', port: new URL(gw.url).port, path: '/m', method: 'POST', headers: { 'x-mode': 'hold' }, agent: false })
+    const response = new Promise<EchoBody>((resolve, reject) => {
+      req.on('response', (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (ch: Buffer) => chunks.push(ch))
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString()) as EchoBody))
+      })
+      req.on('error', reject)
+    })
+    req.write('hello ')
+    // The upstream holds the request once its head arrived: the gateway forwarded before the end.
+    await c.waitForHeld()
+    req.end(' world')
+    c.release()
+    const r = await response
+    assert.equal(r.bodyLength, 12)
     assert.equal(r.headers['transfer-encoding'], 'chunked')
+    assert.equal(r.headers['content-length'], undefined)
   })
 
   test('an empty POST body', async () => {
