@@ -9,7 +9,6 @@ import { Pool, util } from 'undici'
 import type { Dispatcher } from 'undici'
 import type { AttemptWatcher } from '../core/timeout.js'
 import { AbortedError, BadGatewayError } from '../errors.js'
-import type { SupplierConfig } from './options.js'
 import type { AttemptResult, ResponseHeaders } from './response.js'
 
 export interface TransportRequest {
@@ -33,7 +32,18 @@ export interface SupplierTransport {
   destroy (): Promise<void>
 }
 
-export type Transport = (supplier: SupplierConfig) => SupplierTransport
+/**
+ * What a transport is told of its supplier: a subset of options.ts's SupplierConfig, declared here
+ * so that the options (which accept a Transport) and the transport do not import each other.
+ */
+export interface TransportSupplier {
+  readonly name: string
+  readonly origin: string
+  readonly maxConcurrent: number
+  readonly connectTimeoutMs: number
+}
+
+export type Transport = (supplier: TransportSupplier) => SupplierTransport
 
 /** One buffered exchange; it is its own abort listener and watcher, so an attempt costs no closure. */
 class BufferedExchange implements Dispatcher.DispatchHandler, AttemptWatcher {
@@ -48,9 +58,9 @@ class BufferedExchange implements Dispatcher.DispatchHandler, AttemptWatcher {
   #chunks: Buffer[] = []
   #done = false
   #signal: AbortSignal | undefined
-  readonly #cfg: SupplierConfig
+  readonly #cfg: TransportSupplier
 
-  constructor (cfg: SupplierConfig) {
+  constructor (cfg: TransportSupplier) {
     this.#cfg = cfg
     this.promise = new Promise<AttemptResult>((resolve, reject) => {
       this.#resolve = resolve

@@ -1,21 +1,14 @@
-// The one per-request object. Every stage reads and writes it; the router and the balancer read
-// it directly (it is shaped as their input), so a request allocates no extra view objects.
+// The one per-request object (the Exchange of contract.ts). Every stage reads and writes it; the
+// router and the balancer read it directly (it is shaped as their input), so a request allocates
+// no extra view objects.
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../observability/logger.js'
+import type { Exchange, Flag, Stage } from './contract.js'
 import { scanRequestHeaders } from './headers.js'
-import type { Stage } from './pipeline.js'
+import { resolveRequestId } from './request-id.js'
 import type { CompiledRoute } from './route.js'
-import { resolveRequestId } from './stages/request-id.js'
-
-/**
- * Why a response looks the way it does (Envoy response flags), for the access log:
- * NR no route, UT upstream response timeout, SI upstream body idle timeout, UF upstream connect
- * failure, UR upstream reset, UP upstream protocol error (invalid response), UH no available target,
- * DC downstream closed early, PL payload too large, LR local reply by a stage.
- */
-export type Flag = 'NR' | 'UT' | 'SI' | 'UF' | 'UR' | 'UP' | 'UH' | 'DC' | 'PL' | 'LR'
 
 // Shared empty defaults: most requests never set a flag and most routes have no params, so the
 // Context does not allocate them up front.
@@ -23,7 +16,7 @@ const NO_FLAGS: readonly Flag[] = Object.freeze([])
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>
 const NO_STAGES: readonly Stage[] = Object.freeze([])
 
-export class Context {
+export class Context implements Exchange {
   readonly id: string
   readonly req: IncomingMessage
   readonly res: ServerResponse

@@ -1,4 +1,4 @@
-// The Stage contract and the runner. Request stages run in route order and may answer locally;
+// The stage runner (the Stage contract is in contract.ts). Request stages run in route order and may answer locally;
 // response stages run in reverse on the head, whoever produced it (upstream, stage or error), so
 // stages such as CORS still decorate error replies.
 //
@@ -6,36 +6,14 @@
 // (the common case) costs no promise and no microtask hop between the router and the upstream
 // call, and the terminal answers through a per-server object instead of a per-request closure.
 
-import type { Context } from './context.js'
-import type { ResponseHead } from './reply.js'
+import type { Answer, Exchange, ResponseHead, Stage, Terminal } from './contract.js'
 import { toReply } from './reply.js'
 
-export type Verdict = ResponseHead | undefined
-
-export interface Stage {
-  readonly name: string
-  /** Runs in route order before the upstream call. Return a head to answer here and stop. */
-  onRequest?(ctx: Context): Verdict | Promise<Verdict>
-  /** Runs in reverse order on the response head before it is written. Must not throw. */
-  onResponse?(ctx: Context, head: ResponseHead): void
-}
-
-/** Where a terminal sends its outcome: exactly one call per request, possibly synchronous. */
-export interface Answer {
-  head (ctx: Context, head: ResponseHead): void
-  fail (ctx: Context, err: unknown): void
-}
-
-/** The terminal step every route has: the upstream call. */
-export interface Terminal {
-  call (ctx: Context, answer: Answer): void
-}
-
 /** Receives the final head of every request the runner ran. */
-export type Respond = (ctx: Context, head: ResponseHead) => void
+export type Respond = (ctx: Exchange, head: ResponseHead) => void
 
 export interface Runner {
-  run (stages: readonly Stage[], ctx: Context, terminal: Terminal): void
+  run (stages: readonly Stage[], ctx: Exchange, terminal: Terminal): void
 }
 
 function isThenable<T> (v: T | Promise<T>): v is Promise<T> {
@@ -48,7 +26,7 @@ export function createRunner (respond: Respond): Runner {
     fail (ctx, err) { finish(ctx, toReply(err, ctx)) },
   }
 
-  function finish (ctx: Context, head: ResponseHead): void {
+  function finish (ctx: Exchange, head: ResponseHead): void {
     const stages = ctx.stages
     for (let i = ctx.stagesRan - 1; i >= 0; i--) {
       const stage = stages[i]!
@@ -63,7 +41,7 @@ export function createRunner (respond: Respond): Runner {
   }
 
   /** Runs request stages from `ctx.stagesRan` on; returns without calling anything once one goes async. */
-  function proceed (ctx: Context, terminal: Terminal): void {
+  function proceed (ctx: Exchange, terminal: Terminal): void {
     const stages = ctx.stages
     try {
       while (ctx.stagesRan < stages.length) {
@@ -92,7 +70,7 @@ export function createRunner (respond: Respond): Runner {
     }
   }
 
-  function local (ctx: Context, head: ResponseHead): void {
+  function local (ctx: Exchange, head: ResponseHead): void {
     ctx.flag('LR')
     finish(ctx, head)
   }

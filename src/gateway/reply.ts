@@ -3,27 +3,8 @@
 // `expose`, so internals (hosts, ports, stack traces) never reach clients.
 
 import { STATUS_CODES } from 'node:http'
-import type { ServerResponse } from 'node:http'
 import { InternalError, SluiceError } from '../errors.js'
-import type { Context, Flag } from './context.js'
-
-/** An upstream response body still to be streamed, owned by the upstream call that produced it. */
-export interface BodySource {
-  /** Streams the rest of the body into `res` (head already written), with backpressure. */
-  start (res: ServerResponse): void
-  /** Drops the body and releases the upstream request (used when the head can't be sent). */
-  abort (): void
-}
-
-export interface ResponseHead {
-  status: number
-  /** Flat [name, value, …]; names keep their case. Edit with the helpers in headers.ts. */
-  headers: string[]
-  /** A small local body (errors, stage replies). */
-  body?: string | Buffer
-  /** An upstream body, streamed after the head is written. */
-  stream?: BodySource
-}
+import type { Exchange, Flag, RequestContext, ResponseHead } from './contract.js'
 
 export function errorBody (code: string, message: string, requestId: string): string {
   return JSON.stringify({ error: { code, message, requestId } })
@@ -41,7 +22,7 @@ const FLAG_BY_CODE: Readonly<Record<string, Flag>> = {
   SLC_UPSTREAM_UNAVAILABLE: 'UH',
 }
 
-export function toReply (err: unknown, ctx: Context): ResponseHead {
+export function toReply (err: unknown, ctx: RequestContext): ResponseHead {
   let e: SluiceError
   if (SluiceError.is(err) && err.status >= 400) {
     e = err
@@ -59,7 +40,7 @@ export function toReply (err: unknown, ctx: Context): ResponseHead {
 }
 
 /** Writes the head (plus X-Request-Id and any affinity cookie), then the body or the upstream stream. */
-export function send (ctx: Context, head: ResponseHead): void {
+export function send (ctx: Exchange, head: ResponseHead): void {
   const res = ctx.res
   if (res.destroyed || res.headersSent) {
     head.stream?.abort()

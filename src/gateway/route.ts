@@ -2,19 +2,13 @@
 
 import type { Counter } from 'prom-client'
 import type { Metrics } from '../observability/metrics.js'
-import type { Stage } from './pipeline.js'
+import type { RouteInfo, Stage } from './contract.js'
 import { CodeCounter, Recorder, SeriesHistogram } from './recorder.js'
-import type { PathRewrite } from './router/rewrite.js'
 import type { Upstream } from './upstream/upstream.js'
 
-export interface CompiledRoute {
-  readonly name: string
+export interface CompiledRoute extends RouteInfo {
   readonly upstream: Upstream
   readonly stages: readonly Stage[]
-  readonly rewrite: PathRewrite | undefined
-  readonly preserveHost: boolean
-  /** Bytes; undefined = unlimited. */
-  readonly maxBodySize: number | undefined
   readonly metrics: RouteMetrics
 }
 

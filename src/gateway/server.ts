@@ -12,12 +12,12 @@ import type { AccessLog } from '../observability/access-log.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
 import { Context } from './context.js'
+import type { Exchange, ResponseHead } from './contract.js'
 import { createRunner } from './pipeline.js'
 import { errorBody, send, toReply } from './reply.js'
-import type { ResponseHead } from './reply.js'
+import { generateRequestId } from './request-id.js'
 import { RouteMetrics } from './route.js'
 import type { LiveSnapshot } from './snapshot.js'
-import { generateRequestId } from './stages/request-id.js'
 
 export interface ServerOptions {
   host: string
@@ -109,7 +109,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     }
   }
 
-  function finish (ctx: Context, head: ResponseHead): void {
+  function finish (ctx: Exchange, head: ResponseHead): void {
     if (draining) ctx.res.shouldKeepAlive = false
     // A local reply sent before the client finished uploading must close the connection, or
     // node:http would read (and discard) the rest of a possibly huge body to reuse the socket.

@@ -11,7 +11,7 @@
 import type { TLSSocket } from 'node:tls'
 import { forwardedElement } from '../address-headers.js'
 import { compileCidrs } from '../cidr.js'
-import type { Stage } from '../pipeline.js'
+import type { Stage } from '../contract.js'
 
 export interface ForwardedOptions {
   /** CIDRs whose forwarding headers are kept (X-Forwarded-For and Forwarded extended with the peer). */

@@ -4,7 +4,7 @@
 import type { Clock, Random } from '../../core/clock.js'
 import type { Logger } from '../../observability/logger.js'
 import type { Metrics } from '../../observability/metrics.js'
-import type { Stage } from '../pipeline.js'
+import type { Stage } from '../contract.js'
 import { createForwardedStage } from './forwarded.js'
 import { createRequestIdStage } from './request-id.js'
 

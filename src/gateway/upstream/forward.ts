@@ -15,10 +15,8 @@ import type { Dispatcher } from 'undici'
 import {
   AbortedError, BadGatewayError, PayloadTooLargeError, SluiceError, UpstreamTimeoutError,
 } from '../../errors.js'
-import type { Context } from '../context.js'
+import type { Answer, BodySource, Exchange } from '../contract.js'
 import { filterResponseHeaders } from '../headers.js'
-import type { Answer } from '../pipeline.js'
-import type { BodySource } from '../reply.js'
 import { Deadlined } from './deadline.js'
 import type { DeadlineQueue } from './deadline.js'
 import type { Target } from './target.js'
@@ -28,7 +26,7 @@ const CONNECT_FAILURES = new Set([
 ])
 
 export class Forward extends Deadlined implements Dispatcher.DispatchHandler, BodySource {
-  readonly #ctx: Context
+  readonly #ctx: Exchange
   readonly #target: Target
   readonly #answer: Answer
   readonly #deadlines: DeadlineQueue
@@ -46,7 +44,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   #finished = false
   #drainHooked = false
 
-  constructor (ctx: Context, target: Target, answer: Answer, deadlines: DeadlineQueue, upstream: string) {
+  constructor (ctx: Exchange, target: Target, answer: Answer, deadlines: DeadlineQueue, upstream: string) {
     super()
     this.#ctx = ctx
     this.#target = target

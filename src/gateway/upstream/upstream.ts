@@ -9,9 +9,7 @@ import type { Clock, Random } from '../../core/clock.js'
 import { wrap } from '../../core/policy.js'
 import type { Policy, PolicyContext } from '../../core/policy.js'
 import { PayloadTooLargeError, UpstreamUnavailableError } from '../../errors.js'
-import type { Context } from '../context.js'
-import type { Answer, Terminal } from '../pipeline.js'
-import type { ResponseHead } from '../reply.js'
+import type { Answer, Exchange, ResponseHead, Terminal } from '../contract.js'
 import { createBalancer } from './balancers/index.js'
 import type { Balancer, BalancerKind } from './balancers/index.js'
 import { DeadlineQueue } from './deadline.js'
@@ -35,7 +33,7 @@ export interface UpstreamDeps {
   random: Random
 }
 
-interface CallMeta { method: string, upstream: Upstream, ctx: Context, [key: string]: unknown }
+interface CallMeta { method: string, upstream: Upstream, ctx: Exchange, [key: string]: unknown }
 
 export class Upstream implements Terminal {
   readonly name: string
@@ -59,7 +57,7 @@ export class Upstream implements Terminal {
     this.#policy = policies.length === 0 ? undefined : wrap(...policies)
   }
 
-  call (ctx: Context, answer: Answer): void {
+  call (ctx: Exchange, answer: Answer): void {
     const limit = ctx.route?.maxBodySize
     if (limit !== undefined && ctx.contentLength !== undefined && ctx.contentLength > limit) {
       answer.fail(ctx, new PayloadTooLargeError(limit))
@@ -77,7 +75,7 @@ export class Upstream implements Terminal {
   }
 
   /** One try as a promise, for policies: pick a target, send, resolve on the response head. */
-  attempt (ctx: Context, signal: AbortSignal): Promise<ResponseHead> {
+  attempt (ctx: Exchange, signal: AbortSignal): Promise<ResponseHead> {
     return new Promise((resolve, reject) => {
       const fwd = this.#send(ctx, {
         head (_ctx, head) { resolve(head) },
@@ -89,7 +87,7 @@ export class Upstream implements Terminal {
     })
   }
 
-  #send (ctx: Context, answer: Answer): Forward | undefined {
+  #send (ctx: Exchange, answer: Answer): Forward | undefined {
     const target = this.#balancer.pick(ctx)
     if (target === undefined) {
       answer.fail(ctx, new UpstreamUnavailableError(this.name))
@@ -112,7 +110,7 @@ function attempt (pc: PolicyContext): Promise<ResponseHead> {
   return meta.upstream.attempt(meta.ctx, pc.signal)
 }
 
-function dispatchOptions (ctx: Context): Dispatcher.DispatchOptions {
+function dispatchOptions (ctx: Exchange): Dispatcher.DispatchOptions {
   const route = ctx.route!
   const req = ctx.req
   let path = req.url ?? '/'

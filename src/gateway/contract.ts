@@ -1,0 +1,127 @@
+// The gateway's contracts, types only: what a stage sees of a request, what it may answer with,
+// what the terminal (the upstream call) receives and how it answers. Implementations import from
+// here and never from each other for these shapes, which keeps the gateway folder free of import
+// cycles: context.ts implements Exchange, pipeline.ts runs Stages, upstream/ implements Terminal
+// and BodySource, route.ts extends RouteInfo.
+//
+// Two views of one per-request object:
+//   RequestContext  what stages read and write (request facts, headers to send upstream, flags)
+//   Exchange        RequestContext plus the bookkeeping the runner, the terminal and the reply
+//                   writer keep on it (route, target, status, the stages run so far)
+
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { Clock } from '../core/clock.js'
+import type { Logger } from '../observability/logger.js'
+import type { PathRewrite } from './router/rewrite.js'
+
+/**
+ * Why a response looks the way it does (Envoy response flags), for the access log:
+ * NR no route, UT upstream response timeout, SI upstream body idle timeout, UF upstream connect
+ * failure, UR upstream reset, UP upstream protocol error (invalid response), UH no available target,
+ * DC downstream closed early, PL payload too large, LR local reply by a stage.
+ * docs/architecture.md shows where in the lifecycle each one is raised.
+ */
+export type Flag = 'NR' | 'UT' | 'SI' | 'UF' | 'UR' | 'UP' | 'UH' | 'DC' | 'PL' | 'LR'
+
+/** An upstream response body still to be streamed, owned by the upstream call that produced it. */
+export interface BodySource {
+  /** Streams the rest of the body into `res` (head already written), with backpressure. */
+  start (res: ServerResponse): void
+  /** Drops the body and releases the upstream request (used when the head can't be sent). */
+  abort (): void
+}
+
+export interface ResponseHead {
+  status: number
+  /** Flat [name, value, …]; names keep their case. Edit with the helpers in headers.ts. */
+  headers: string[]
+  /** A small local body (errors, stage replies). */
+  body?: string | Buffer
+  /** An upstream body, streamed after the head is written. */
+  stream?: BodySource
+}
+
+/** A request stage's result: a head answers locally and stops the request side; undefined goes on. */
+export type Verdict = ResponseHead | undefined
+
+/** What the upstream call needs to know of the route a request matched; compiled once per snapshot. */
+export interface RouteInfo {
+  readonly name: string
+  readonly upstream: { readonly name: string }
+  readonly rewrite: PathRewrite | undefined
+  readonly preserveHost: boolean
+  /** Bytes; undefined = unlimited. */
+  readonly maxBodySize: number | undefined
+}
+
+/** The request as stages see it. */
+export interface RequestContext {
+  readonly id: string
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly clock: Clock
+  readonly log: Logger
+  /** clock.now() when the request arrived. */
+  readonly start: number
+  readonly method: string
+  /** Raw path without the query, as received. */
+  readonly path: string
+  /** Raw query string without `?`, possibly empty. */
+  readonly query: string
+  readonly host: string | undefined
+  /** Parsed lazily by node:http; reading it costs the parse. */
+  readonly headers: IncomingHttpHeaders
+  readonly remoteAddress: string
+  /** Headers to send upstream, flat; hop-by-hop already removed. Stages may push more. */
+  readonly upstreamHeaders: string[]
+  readonly forwardedFor: string | undefined
+  readonly forwardedProto: string | undefined
+  readonly forwardedHost: string | undefined
+  readonly hasBody: boolean
+  readonly contentLength: number | undefined
+  readonly route: RouteInfo | undefined
+  readonly params: Readonly<Record<string, string>>
+  /** Aborts when the client goes away before the response is complete. */
+  readonly signal: AbortSignal
+  /** Response flags so far, in the order they were raised (add with `flag`). */
+  readonly flags: readonly Flag[]
+  flag (f: Flag): void
+}
+
+/** The gateway's own view of a request: the stage view plus what the runner, terminal and reply keep. */
+export interface Exchange extends RequestContext {
+  route: RouteInfo | undefined
+  params: Record<string, string>
+  /** Origin of the target that answered (or was tried last). */
+  target: string | undefined
+  /** Final status sent downstream; 0 until the head is written. */
+  status: number
+  /** Set by cookie affinity when the response must carry this Set-Cookie value. */
+  setCookie: string | undefined
+  /** True when the gateway itself cut the response short (not the client). */
+  cut: boolean
+  /** The upstream exchange in progress, cancelled if the client goes away. */
+  upstreamRequest: { abort (reason?: Error): void } | undefined
+  /** Runner bookkeeping (pipeline.ts): the stages this request runs and how many have started. */
+  stages: readonly Stage[]
+  stagesRan: number
+}
+
+export interface Stage {
+  readonly name: string
+  /** Runs in route order before the upstream call. Return a head to answer here and stop. */
+  onRequest?(ctx: RequestContext): Verdict | Promise<Verdict>
+  /** Runs in reverse order on the response head before it is written. Must not throw. */
+  onResponse?(ctx: RequestContext, head: ResponseHead): void
+}
+
+/** Where a terminal sends its outcome: exactly one call per request, possibly synchronous. */
+export interface Answer {
+  head (ctx: Exchange, head: ResponseHead): void
+  fail (ctx: Exchange, err: unknown): void
+}
+
+/** The terminal step every route has: the upstream call. */
+export interface Terminal {
+  call (ctx: Exchange, answer: Answer): void
+}
