@@ -77,6 +77,10 @@ export interface RequestContext {
   readonly forwardedFor: string | undefined
   readonly forwardedProto: string | undefined
   readonly forwardedHost: string | undefined
+  /** RFC 7239 `Forwarded` as received; the forwarded stage decides whether it goes on. */
+  readonly forwarded: string | undefined
+  /** Address claims (X-Real-IP, CDN client-IP headers, …) held back until the peer proves trusted. */
+  readonly addressClaims: readonly string[] | undefined
   readonly hasBody: boolean
   readonly contentLength: number | undefined
   readonly route: RouteInfo | undefined
