@@ -1,5 +1,7 @@
 // Cross-references the gateway schema cannot express. Runs on a schema-valid, defaulted config.
-import type { GatewayConfig, RouteConfig } from './schema/index.js'
+import type { GatewayConfig, RouteConfig, UpstreamConfig } from './schema/index.js'
+import { tryParseDuration } from '../core/duration.js'
+import { COOKIE_NAME_RULE, isCookieName, targetOrigin } from './build-rules.js'
 import { parseCidr } from './cidr.js'
 import { didYouMean } from './hint.js'
 import type { Report } from './load-yaml.js'
@@ -59,8 +61,33 @@ function checkRoutes (config: GatewayConfig, report: Report): void {
   })
 }
 
+/** A target's identity is its origin, so two spellings of one origin are one target twice. */
+function checkTargets (upstream: UpstreamConfig, at: ConfigPath, report: Report): void {
+  const firstByOrigin = new Map<string, number>()
+  upstream.targets.forEach((target, i) => {
+    const where = [...at, 'targets', i, 'url']
+    const origin = targetOrigin(target.url)
+    if (origin === undefined) return report(where, `${JSON.stringify(target.url)} is not a valid URL`)
+    const first = firstByOrigin.get(origin)
+    if (first === undefined) firstByOrigin.set(origin, i)
+    else report(where, `duplicate target: same origin as targets[${first}] (${origin})`)
+  })
+}
+
+function checkAffinity (affinity: NonNullable<UpstreamConfig['affinity']>, at: ConfigPath, report: Report): void {
+  if (!isCookieName(affinity.cookie)) {
+    report([...at, 'cookie'], `${JSON.stringify(affinity.cookie)} is not a valid cookie name (${COOKIE_NAME_RULE})`)
+  }
+  // Durations round to whole milliseconds; the balancer needs a pin that lasts at least one.
+  if (!((tryParseDuration(affinity.ttl) ?? 0) >= 1)) {
+    report([...at, 'ttl'], `must be at least 1ms (got ${JSON.stringify(affinity.ttl)})`)
+  }
+}
+
 function checkUpstreams (config: GatewayConfig, report: Report): void {
   for (const [name, upstream] of Object.entries(config.upstreams)) {
+    checkTargets(upstream, ['upstreams', name], report)
+    if (upstream.affinity !== undefined) checkAffinity(upstream.affinity, ['upstreams', name, 'affinity'], report)
     const hashing = upstream.balancer === 'consistent-hash'
     if (hashing && upstream.hashOn === undefined) {
       report(['upstreams', name], 'missing hashOn (header:NAME, cookie:NAME or ip), required by balancer consistent-hash')

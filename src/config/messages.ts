@@ -108,9 +108,11 @@ export function toIssue (error: ValueError, root: unknown): SchemaIssue | undefi
       return { path, at: path, anchor: 'value', message, valueLevel: false }
     }
     default: {
-      // Showing the value helps for scalars and wrong types, not for "list must not be empty".
+      // Showing the value helps for scalars and wrong types, not for "list must not be empty", and
+      // never for a secret (`writeOnly`): the message reaches logs and the admin reload reply.
       const scalar = error.value === null || typeof error.value !== 'object'
-      const got = scalar || TYPE_ERRORS.has(error.type) ? ` (got ${show(error.value)})` : ''
+      const shown = schema.writeOnly !== true && (scalar || TYPE_ERRORS.has(error.type))
+      const got = shown ? ` (got ${show(error.value)})` : ''
       return { path, at: path, anchor: 'value', message: `${valueMessage(error)}${got}`, valueLevel: true }
     }
   }

@@ -37,6 +37,8 @@ export const AdminSchema = Type.Object({
   port: Defaulted(Port({ default: 9901, description: 'Port the admin API listens on; 0 picks any free port.' })),
   token: Type.Optional(Type.String({
     minLength: 16,
+    // JSON Schema's annotation for a value that is never read back; the loader's messages never show it.
+    writeOnly: true,
     // eslint-disable-next-line no-template-curly-in-string -- documents the env interpolation syntax
     description: 'Bearer token required by `POST /admin/*`; never logged. Usually `${ADMIN_TOKEN}`.',
   })),

@@ -1,10 +1,9 @@
+import { COOKIE_NAME_RULE, isCookieName } from '../../../config/build-rules.js'
 import { ConfigError } from '../../../errors.js'
 import { isEligible } from './balancer.js'
 import { cookieValueStart, cookieValueEnd } from './cookie.js'
 import { hash32 } from './hash.js'
 import type { AffinityOptions, Balancer, BalancerTarget, PickContext } from './balancer.js'
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /**
  * Sticky sessions: a request whose cookie names an eligible target goes there; any other request
@@ -19,7 +18,8 @@ export function withCookieAffinity<T extends BalancerTarget> (
   options: AffinityOptions
 ): Balancer<T> {
   const { cookie, ttlMs } = options
-  if (!TOKEN.test(cookie)) throw new ConfigError([`balancer affinity.cookie: "${cookie}" is not a valid cookie name`])
+  // The loader reports these with a position (config/check.ts); this guards direct callers.
+  if (!isCookieName(cookie)) throw new ConfigError([`balancer affinity.cookie: "${cookie}" is not a valid cookie name (${COOKIE_NAME_RULE})`])
   if (!(ttlMs > 0)) throw new ConfigError([`balancer affinity.ttlMs: must be > 0, got ${ttlMs}`])
   const maxAge = Math.max(1, Math.floor(ttlMs / 1000))
   const values = opaqueValues(targets)
