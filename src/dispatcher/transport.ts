@@ -4,6 +4,14 @@
 // It drives the Pool with a dispatch handler rather than `pool.request`: the answer is buffered
 // anyway, so the Readable body stream, its async resource and `arrayBuffer()` copy are pure
 // cost, and a body that came in one chunk is kept as that chunk.
+//
+// The handler uses undici's deprecated raw-header API (onConnect/onHeaders/…), as the gateway's
+// forward.ts does, so the two move together: undici 7's client still speaks it internally and
+// wraps a controller-API handler per request (a wrapper and a controller per call). A move to the
+// controller API means onRequestStart(controller) for onConnect (abort through controller.abort),
+// onResponseStart(controller, status, headers) for onHeaders (1xx heads included; the headers come
+// parsed, which this file does anyway), and onResponseData/End/Error; the answer is buffered, so no
+// pause/resume is involved. Make it when undici's core speaks the new API natively or drops the old.
 
 import { Pool, util } from 'undici'
 import type { Dispatcher } from 'undici'

@@ -3,7 +3,8 @@
 import type { Counter } from 'prom-client'
 import type { Metrics } from '../observability/metrics.js'
 import type { RouteInfo, Stage } from './contract.js'
-import { CodeCounter, Recorder, SeriesHistogram } from './recorder.js'
+import { CodeCounter, SeriesHistogram } from '../observability/recorder.js'
+import type { Recorder } from '../observability/recorder.js'
 import type { Upstream } from './upstream/upstream.js'
 
 export interface CompiledRoute extends RouteInfo {
@@ -23,7 +24,7 @@ export class RouteMetrics {
   readonly duration: SeriesHistogram
 
   constructor (route: string, metrics: Metrics) {
-    this.#recorder = Recorder.for(metrics)
+    this.#recorder = metrics.recorder
     this.#route = route
     this.#requests = metrics.httpRequests
     this.duration = new SeriesHistogram(this.#recorder, metrics.httpDuration, 'route', route)

@@ -8,7 +8,6 @@ import { parseDuration, parseSize } from '../core/duration.js'
 import type { GatewayConfig, UpstreamConfig } from '../config/schema/index.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
-import { Recorder } from './recorder.js'
 import { RouteMetrics } from './route.js'
 import type { CompiledRoute } from './route.js'
 import { compileRouter } from './router/router.js'
@@ -92,7 +91,7 @@ function buildUpstream (
       new Target(options, {
         upstream: name,
         requests: deps.metrics.upstreamRequests,
-        recorder: Recorder.for(deps.metrics),
+        recorder: deps.metrics.recorder,
       })
     used.add(t)
     return t

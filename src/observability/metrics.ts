@@ -3,6 +3,7 @@
 // targets from the config's URLs, codes are HTTP statuses — never raw paths or client values.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Recorder } from './recorder.js'
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
@@ -27,13 +28,28 @@ type Defs = typeof METRIC_DEFS
 type Handle<D> = D extends { type: 'counter' } ? Counter<string>
   : D extends { type: 'gauge' } ? Gauge<string>
     : Histogram<string>
-export type Metrics = { [K in keyof Defs]: Handle<Defs[K]> } & { registry: Registry }
+export type Metrics = { [K in keyof Defs]: Handle<Defs[K]> } & {
+  registry: Registry
+  /** Where the gateway's per-request amounts wait until a read of the metrics flushes them. */
+  recorder: Recorder
+}
+
+/** The gateway's per-request metrics: recorded locally (recorder.ts), flushed when read. */
+const RECORDED = new Set<string>(['httpRequests', 'httpDuration', 'upstreamRequests'])
 
 /** Creates every metric on `registry` (a fresh one by default, so tests and reloads never collide). */
 export function createMetrics (registry = new Registry()): Metrics {
-  const out: Record<string, unknown> = { registry }
+  const recorder = new Recorder()
+  const flush = (): void => { recorder.flush() }
+  const out: Record<string, unknown> = { registry, recorder }
   for (const [key, d] of Object.entries(METRIC_DEFS)) {
-    const conf = { name: d.name, help: d.help, labelNames: [...d.labels], registers: [registry] }
+    const conf = {
+      name: d.name,
+      help: d.help,
+      labelNames: [...d.labels],
+      registers: [registry],
+      ...(RECORDED.has(key) ? { collect: flush } : {}),
+    }
     out[key] = d.type === 'counter'
       ? new Counter(conf)
       : d.type === 'gauge' ? new Gauge(conf) : new Histogram({ ...conf, buckets: LATENCY_BUCKETS })

@@ -7,8 +7,15 @@
 // The attempt is its own entry in the upstream's deadline queue: the response timeout costs no
 // timer, closure or AbortController per request (see deadline.ts).
 //
-// It uses undici's (deprecated but supported) raw-header handler API: the newer controller API
-// parses every header into an object first, which a proxy immediately turns back into a list.
+// It uses undici's (deprecated but supported) raw-header handler API (onConnect/onHeaders/onData/
+// onComplete/onError). undici 7's client still speaks it internally and wraps a controller-API
+// handler to fit, which parses every response head into an object that a proxy would turn straight
+// back into a list. Moving to the controller API (onRequestStart/onResponseStart/onResponseData/
+// onResponseEnd/onResponseError) needs: abort via controller.abort instead of the onConnect
+// callback; backpressure via controller.pause()/resume() instead of returning false and keeping
+// `resume`; 1xx heads arriving in onResponseStart too; and the header list taken from
+// controller.rawHeaders (not in undici's types) or rebuilt from the parsed object. Do it when
+// undici's core speaks the new API natively or drops the old one (watch its major releases).
 
 import type { ServerResponse } from 'node:http'
 import type { Dispatcher } from 'undici'

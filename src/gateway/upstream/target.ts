@@ -5,8 +5,8 @@
 import { Pool } from 'undici'
 import type { Dispatcher } from 'undici'
 import type { Counter } from 'prom-client'
-import { CodeCounter } from '../recorder.js'
-import type { Recorder } from '../recorder.js'
+import { CodeCounter } from '../../observability/recorder.js'
+import type { Recorder } from '../../observability/recorder.js'
 import type { BalancerTarget } from './balancers/index.js'
 
 export interface TargetOptions {

@@ -13,7 +13,6 @@ import { startUpstream } from '../../../test/helpers/upstream.js'
 import type { EchoBody } from '../../../test/helpers/upstream.js'
 import { Context } from '../context.js'
 import { createRunner } from '../pipeline.js'
-import { Recorder } from '../recorder.js'
 import { send } from '../reply.js'
 import type { CompiledRoute } from '../route.js'
 import { RouteMetrics } from '../route.js'
@@ -26,7 +25,7 @@ const logger = createLogger({ level: 'silent' })
 function target (url: string): Target {
   return new Target(
     { url, weight: 1, connections: 4, keepAliveTimeoutMs: 1000, connectTimeoutMs: 1000, idleTimeoutMs: 5000 },
-    { upstream: 'svc', requests: metrics.upstreamRequests, recorder: Recorder.for(metrics) }
+    { upstream: 'svc', requests: metrics.upstreamRequests, recorder: metrics.recorder }
   )
 }
 

@@ -1,8 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createMetrics } from '../observability/metrics.js'
-import { CodeCounter, Recorder } from './recorder.js'
-import { RouteMetrics } from './route.js'
+import { createMetrics } from './metrics.js'
+import { CodeCounter, SeriesHistogram } from './recorder.js'
 
 const names = ['sluice_http_requests_total', 'sluice_http_request_duration_seconds', 'sluice_upstream_requests_total']
 
@@ -15,16 +14,23 @@ async function text (m: ReturnType<typeof createMetrics>): Promise<string> {
 test('recorded locally, scraped exactly as per-request prom-client calls would have produced', async () => {
   const local = createMetrics()
   const direct = createMetrics()
-  const a = new RouteMetrics('a', local)
-  const b = new RouteMetrics('b', local)
-  const up = new CodeCounter(Recorder.for(local), local.upstreamRequests, ['svc', 'http://t:1'])
-  const samples: Array<[RouteMetrics, string, string, number, number]> = [
-    [a, 'a', 'GET', 200, 0.0004], [a, 'a', 'GET', 200, 0.001], [a, 'a', 'POST', 201, 0.0031],
-    [b, 'b', 'GET', 404, 0.2], [a, 'a', 'GET', 502, 45], [b, 'b', 'GET', 200, 0.0099], [a, 'a', 'GET', 200, 2.5],
+  const r = local.recorder
+  const counters = new Map<string, CodeCounter>()
+  const count = (route: string, method: string, code: number): void => {
+    const k = `${route} ${method}`
+    let c = counters.get(k)
+    if (c === undefined) counters.set(k, c = new CodeCounter(r, local.httpRequests, [route, method]))
+    c.inc(code)
+  }
+  const durations = { a: new SeriesHistogram(r, local.httpDuration, 'route', 'a'), b: new SeriesHistogram(r, local.httpDuration, 'route', 'b') }
+  const up = new CodeCounter(r, local.upstreamRequests, ['svc', 'http://t:1'])
+  const samples: Array<['a' | 'b', string, number, number]> = [
+    ['a', 'GET', 200, 0.0004], ['a', 'GET', 200, 0.001], ['a', 'POST', 201, 0.0031],
+    ['b', 'GET', 404, 0.2], ['a', 'GET', 502, 45], ['b', 'GET', 200, 0.0099], ['a', 'GET', 200, 2.5],
   ]
-  for (const [rm, route, method, code, s] of samples) {
-    rm.count(method, code)
-    rm.duration.observe(s)
+  for (const [route, method, code, s] of samples) {
+    count(route, method, code)
+    durations[route].observe(s)
     up.inc(code)
     direct.httpRequests.labels(route, method, String(code)).inc()
     direct.httpDuration.labels(route).observe(s)
@@ -32,20 +38,19 @@ test('recorded locally, scraped exactly as per-request prom-client calls would h
   }
   assert.equal(await text(local), await text(direct))
   // A second round lands on top of the first (nothing double-counted, nothing lost).
-  a.count('GET', 200)
-  a.duration.observe(0.02)
+  count('a', 'GET', 200)
+  durations.a.observe(0.02)
   direct.httpRequests.labels('a', 'GET', '200').inc()
   direct.httpDuration.labels('a').observe(0.02)
   assert.equal(await text(local), await text(direct))
   assert.match(await text(local), /sluice_http_requests_total\{route="a",method="GET",code="200"\} 4/)
 })
 
-test('each Metrics object has its own recorder', async () => {
+test('each Metrics object has its own recorder, flushed by reads of that registry only', async () => {
   const m1 = createMetrics()
   const m2 = createMetrics()
-  assert.equal(Recorder.for(m1), Recorder.for(m1))
-  assert.notEqual(Recorder.for(m1), Recorder.for(m2))
-  new RouteMetrics('r', m1).count('GET', 200)
+  assert.notEqual(m1.recorder, m2.recorder)
+  new CodeCounter(m1.recorder, m1.httpRequests, ['r', 'GET']).inc(200)
   assert.match(await m1.registry.getSingleMetricAsString(names[0]!), /code="200"\} 1/)
   assert.doesNotMatch(await m2.registry.getSingleMetricAsString(names[0]!), /code="200"/)
 })
