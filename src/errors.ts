@@ -48,8 +48,8 @@ export class PayloadTooLargeError extends SluiceError {
 
 export class HeadersTooLargeError extends SluiceError {
   static readonly code = 'SLC_HEADERS_TOO_LARGE'
-  constructor (options?: SluiceErrorOptions) {
-    super(HeadersTooLargeError.code, 431, 'Request header fields too large', options)
+  constructor (message = 'Request header fields too large', options?: SluiceErrorOptions) {
+    super(HeadersTooLargeError.code, 431, message, options)
   }
 }
 
@@ -57,6 +57,35 @@ export class BadRequestError extends SluiceError {
   static readonly code = 'SLC_BAD_REQUEST'
   constructor (message = 'Malformed request', options?: SluiceErrorOptions) {
     super(BadRequestError.code, 400, message, options)
+  }
+}
+
+export class InvalidHostError extends SluiceError {
+  static readonly code = 'SLC_INVALID_HOST'
+  constructor (message = 'Invalid Host header', options?: SluiceErrorOptions) {
+    super(InvalidHostError.code, 400, message, options)
+  }
+}
+
+export class UriTooLongError extends SluiceError {
+  static readonly code = 'SLC_URI_TOO_LONG'
+  constructor (options?: SluiceErrorOptions) {
+    super(UriTooLongError.code, 414, 'Request-target too long', options)
+  }
+}
+
+/** A method the gateway does not implement (unknown to the parser, or CONNECT): RFC 9110 §15.6.2. */
+export class NotImplementedError extends SluiceError {
+  static readonly code = 'SLC_NOT_IMPLEMENTED'
+  constructor (message = 'Method not implemented', options?: SluiceErrorOptions) {
+    super(NotImplementedError.code, 501, message, { expose: true, ...options })
+  }
+}
+
+export class HttpVersionError extends SluiceError {
+  static readonly code = 'SLC_HTTP_VERSION'
+  constructor (options?: SluiceErrorOptions) {
+    super(HttpVersionError.code, 505, 'HTTP version not supported', { expose: true, ...options })
   }
 }
 
@@ -228,6 +257,7 @@ export class UsageError extends SluiceError {
 /** Every code above, for docs and tests. */
 export const ERROR_CLASSES = [
   RouteNotFoundError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError,
+  InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError,
   UnauthenticatedError, ForbiddenError, RateLimitedError, QuotaExceededError,
   UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError,
   BadGatewayError, UpstreamStatusError, ConfigError, ConfigEnvError,

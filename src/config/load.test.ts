@@ -41,6 +41,7 @@ test('the example config loads with every default filled in', async () => {
     drainTimeout: '30s',
     keepAliveTimeout: '5s',
     maxHeaderSize: '16kb',
+    maxHeaderCount: 100,
   })
   assert.deepEqual(config.admin, { host: '127.0.0.1', port: 9901 })
   assert.deepEqual(config.logging, { level: 'info', accessLog: true })

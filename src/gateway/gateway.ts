@@ -67,6 +67,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     port: sc.port,
     keepAliveTimeoutMs: parseDuration(sc.keepAliveTimeout),
     maxHeaderSize: parseSize(sc.maxHeaderSize),
+    maxHeaderCount: sc.maxHeaderCount,
   }, { clock, logger, metrics, current: () => live, accessLog: () => accessLog })
 
   async function doReload (): Promise<ReloadResult> {

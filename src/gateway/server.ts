@@ -2,20 +2,20 @@
 // out, then metrics and the access log on 'close'. Graceful drain stops accepting, lets in-flight
 // requests finish (answering them with Connection: close), and cuts what is left at the deadline.
 
-import { createServer as createHttpServer, ServerResponse, STATUS_CODES } from 'node:http'
+import { createServer as createHttpServer, ServerResponse } from 'node:http'
 import type { IncomingMessage, Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Clock } from '../core/clock.js'
-import { BadRequestError, HeadersTooLargeError, RouteNotFoundError } from '../errors.js'
-import type { SluiceError } from '../errors.js'
+import { RouteNotFoundError } from '../errors.js'
 import type { AccessLog } from '../observability/access-log.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
+import { createClientErrorHandler, createConnectHandler, OpenResponses } from './client-error.js'
 import { Context } from './context.js'
 import type { Exchange, ResponseHead } from './contract.js'
 import { createRunner } from './pipeline.js'
-import { errorBody, send, toReply } from './reply.js'
-import { generateRequestId } from './request-id.js'
+import { checkPrelude, SERVER_OPTIONS } from './prelude.js'
+import { send, toReply } from './reply.js'
 import { RouteMetrics } from './route.js'
 import type { LiveSnapshot } from './snapshot.js'
 
@@ -24,6 +24,8 @@ export interface ServerOptions {
   port: number
   keepAliveTimeoutMs: number
   maxHeaderSize: number
+  /** More header lines than this are answered 431 (node:http would silently drop the excess). */
+  maxHeaderCount: number
 }
 
 export interface ServerDeps {
@@ -64,6 +66,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
   let inFlight = 0
   let draining = false
   let listening = false
+  const open = new OpenResponses()
 
   const server: Server = createHttpServer({
     ServerResponse: SluiceResponse as unknown as typeof ServerResponse,
@@ -72,12 +75,22 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     // Bodies stream for as long as they keep moving (idle timeouts cut stalls); a whole-request
     // deadline would cut large uploads.
     requestTimeout: 0,
+    // Missing Host gets the gateway's JSON 400 (prelude.ts), not node:http's bare one.
+    requireHostHeader: false,
   }, onRequest)
   server.keepAliveTimeout = options.keepAliveTimeoutMs
+  // req.headers then holds every line the prelude's count admitted.
+  server.maxHeadersCount = options.maxHeaderCount
+  // A client that half-closes after its request still gets the answer (RFC 9112 §9.6 lets it).
+  // node:http otherwise aborts the request on the client's FIN. Undocumented but long-standing;
+  // the half-close test in test/e2e/http-conformance.test.ts fails should it ever change.
+  ;(server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
   const runner = createRunner(finish)
 
   function onRequest (req: IncomingMessage, response: ServerResponse): void {
     const res = response as SluiceResponse
+    // Before the Context: an absolute-form target is rewritten to the origin-form that is routed.
+    const prelude = checkPrelude(req, options.maxHeaderCount)
     const live = deps.current()
     live.enter()
     inFlight++
@@ -92,8 +105,18 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
       res.bytesReadAtStart = (req.socket as CountedSocket)[kReadMark] ?? 0
       res.bytesWrittenAtStart = req.socket.bytesWritten
     }
+    open.begin(req.socket)
     res.on('close', onClose)
     try {
+      if (prelude !== undefined) {
+        if (prelude === SERVER_OPTIONS) {
+          finish(ctx, { status: 200, headers: ['content-length', '0'] })
+        } else {
+          res.shouldKeepAlive = false
+          finish(ctx, toReply(prelude, ctx))
+        }
+        return
+      }
       const m = live.snapshot.router.match(ctx)
       if (m === undefined) {
         ctx.flag('NR')
@@ -125,6 +148,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
 
   function onClose (this: SluiceResponse): void {
     const ctx = this.ctx!
+    open.end(ctx.req.socket)
     if (!this.writableFinished && !ctx.cut) {
       ctx.flag('DC')
       ctx.abort()
@@ -159,22 +183,8 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     if (draining) setImmediate(() => server.closeIdleConnections())
   }
 
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy()
-      return
-    }
-    const e: SluiceError = err.code === 'HPE_HEADER_OVERFLOW'
-      ? new HeadersTooLargeError()
-      : new BadRequestError(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'Request headers took too long' : 'Malformed request')
-    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : e.status
-    const id = generateRequestId()
-    const body = errorBody(e.code, e.message, id)
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      'content-type: application/json; charset=utf-8\r\n' +
-      `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${id}\r\nconnection: close\r\n\r\n${body}`)
-    logger.debug({ err: { code: err.code, message: err.message }, reqId: id, status }, 'client error')
-  })
+  server.on('clientError', createClientErrorHandler(open, logger))
+  server.on('connect', createConnectHandler(open, logger))
 
   return {
     listen () {

@@ -28,7 +28,12 @@ export const ServerSchema = Type.Object({
   })),
   maxHeaderSize: Defaulted(Size({
     default: '16kb',
-    description: 'Requests whose headers exceed this are answered 431.',
+    description: 'Requests whose request line and headers exceed this are answered 431 (414 when the request line alone does).',
+  })),
+  maxHeaderCount: Defaulted(Type.Integer({
+    minimum: 1,
+    default: 100,
+    description: 'Requests with more header lines than this are answered 431, never forwarded with lines dropped.',
   })),
 }, { additionalProperties: false, default: {}, description: 'The client-facing listener.' })
 
