@@ -23,9 +23,10 @@ import {
   AbortedError, BadGatewayError, PayloadTooLargeError, SluiceError, UpstreamTimeoutError,
 } from '../../errors.js'
 import type { Answer, BodySource, Exchange } from '../contract.js'
-import { filterResponseHeaders } from '../headers.js'
+import { filterResponseHeaders, removeHeader } from '../headers.js'
 import { Deadlined } from './deadline.js'
 import type { DeadlineQueue } from './deadline.js'
+import { forwardInformational } from './informational.js'
 import type { Target } from './target.js'
 
 const CONNECT_FAILURES = new Set([
@@ -50,6 +51,8 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   #failed: Error | undefined = undefined
   #finished = false
   #drainHooked = false
+  /** A 204 or 304: no content whatever its Content-Length says (RFC 9110 §15.3.5, §15.4.5). */
+  #bodiless = false
 
   constructor (ctx: Exchange, target: Target, answer: Answer, deadlines: DeadlineQueue, upstream: string) {
     super()
@@ -89,14 +92,23 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   }
 
   onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (statusCode < 200) return true
+    if (statusCode < 200) {
+      if (!this.#answered) forwardInformational(this.#ctx, statusCode, rawHeaders)
+      return true
+    }
     if (this.#answered) return false
     this.#deadlines.remove(this)
     this.#headed = true
     this.#answered = true
     this.#resume = resume
     this.#target.count(statusCode)
-    this.#answer.head(this.#ctx, { status: statusCode, headers: filterResponseHeaders(rawHeaders), stream: this })
+    const headers = filterResponseHeaders(rawHeaders)
+    if (statusCode === 204 || statusCode === 304) {
+      this.#bodiless = true
+      // A 304's Content-Length describes the representation and passes through; a 204 must not have one (§8.6).
+      if (statusCode === 204) removeHeader(headers, 'content-length')
+    }
+    this.#answer.head(this.#ctx, { status: statusCode, headers, stream: this })
     return true
   }
 
@@ -121,6 +133,11 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   }
 
   onError (err: Error): void {
+    // undici checks Content-Length against the (absent) body of a 204/304 too; the response is whole.
+    if (this.#bodiless && (err as { code?: string }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+      this.onComplete()
+      return
+    }
     this.#finish()
     if (!this.#headed) {
       this.#target.count(0)

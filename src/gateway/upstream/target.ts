@@ -8,6 +8,7 @@ import type { Counter } from 'prom-client'
 import { CodeCounter } from '../../observability/recorder.js'
 import type { Recorder } from '../../observability/recorder.js'
 import type { BalancerTarget } from './balancers/index.js'
+import { continueSkippingConnector } from './skip-continue.js'
 
 export interface TargetOptions {
   /** Origin, e.g. http://127.0.0.1:9001 (no path). */
@@ -46,11 +47,12 @@ export class Target implements BalancerTarget {
     this.#pool = new Pool(this.id, {
       connections: options.connections,
       keepAliveTimeout: options.keepAliveTimeoutMs,
-      connectTimeout: options.connectTimeoutMs,
+      connect: continueSkippingConnector({ timeout: options.connectTimeoutMs }),
       // The response timeout is a policy on the Clock (see upstream.ts); undici's own header timer
       // would only duplicate it.
       headersTimeout: 0,
       bodyTimeout: options.idleTimeoutMs,
+      // One request per connection at a time: skip-continue.ts relies on it.
       pipelining: 1,
     })
   }
