@@ -121,7 +121,12 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
       return closing
     },
     watch () {
-      const watcher = watchConfig(opts.configPath, () => { gateway.reload() })
+      const watcher = watchConfig(opts.configPath, () => { gateway.reload() }, {
+        onError: (err) => {
+          logger.error({ err, path: opts.configPath }, 'config file watch lost: file changes are not seen until it is re-armed (SIGHUP and POST /admin/reload still work)')
+        },
+        onRestore: () => { logger.warn({ path: opts.configPath }, 'config file watch re-armed') },
+      })
       const onHup = (): void => { gateway.reload() }
       process.on('SIGHUP', onHup)
       return () => {
