@@ -66,7 +66,8 @@ function toError (err: ParseError): SluiceError {
     // llhttp knows every registered method: a well-formed request line with another is 501;
     // a line that is not `METHOD SP target` at all is malformed (400).
     case 'HPE_INVALID_METHOD': return startsWithMethod(err) ? new NotImplementedError() : new BadRequestError('Malformed request')
-    case 'HPE_INVALID_VERSION': return new HttpVersionError()
+    // `HTTP/d.d` that is not 1.0/1.1 is a version we do not speak (505); anything else is malformed.
+    case 'HPE_INVALID_VERSION': return wellFormedVersion(err) ? new HttpVersionError() : new BadRequestError('Malformed request')
     default: return new BadRequestError('Malformed request')
   }
 }
@@ -97,6 +98,15 @@ function startsWithMethod (err: ParseError): boolean {
   const space = methodEnd(raw, start)
   const next = space === -1 ? -1 : (raw[space + 1] ?? -1)
   return next !== -1 && next !== 0x20 && next !== 0x0d && next !== 0x0a
+}
+
+function wellFormedVersion (err: ParseError): boolean {
+  const line = errorLine(err)
+  if (line === undefined) return false
+  const [raw, start] = line
+  const cr = raw.indexOf(0x0d, start)
+  const text = raw.toString('latin1', start, cr === -1 ? raw.length : cr)
+  return /^\S+ \S+ HTTP\/\d\.\d$/.test(text)
 }
 
 /** The chunk being parsed, where the line that was being read starts in it, and where parsing stopped. */

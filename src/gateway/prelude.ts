@@ -34,7 +34,7 @@ const ABSOLUTE = /^(https?):\/\/([^/?#]*)(.*)$/is
 export function checkPrelude (req: IncomingMessage, maxHeaderCount: number): PreludeVerdict {
   if (req.httpVersionMajor !== 1) {
     // llhttp reads `GET /` with no version as HTTP/0.9: not a valid HTTP/1 request line (RFC 9112 §3).
-    return req.httpVersionMajor === 0 ? new BadRequestError('Request line has no HTTP version') : new HttpVersionError()
+    return req.httpVersionMajor === 0 ? new BadRequestError('HTTP/0.9 request line (no HTTP/1.x version)') : new HttpVersionError()
   }
   const raw = req.rawHeaders
   if (raw.length > 2 * maxHeaderCount) return new HeadersTooLargeError(`More than ${maxHeaderCount} header lines`)

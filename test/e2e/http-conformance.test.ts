@@ -163,6 +163,8 @@ test('HTTP/2.0 in an HTTP/1 request line → 505 SLC_HTTP_VERSION; a version-les
   await refused(request(['GET / HTTP/2.0', 'Host: public.example']), 505, 'SLC_HTTP_VERSION')
   await refused(request(['GET / HTTP/3.0', 'Host: public.example']), 505, 'SLC_HTTP_VERSION')
   await refused(request(['GET /']), 400, 'SLC_BAD_REQUEST')
+  await refused(request(['GET / HTTP/1.2', 'Host: public.example']), 505, 'SLC_HTTP_VERSION')
+  await refused(request(['GET / HTTP/1.1x', 'Host: public.example']), 400, 'SLC_BAD_REQUEST')
 })
 
 test('a client that half-closes after its request still gets the answer', async () => {
