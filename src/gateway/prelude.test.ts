@@ -6,7 +6,8 @@ import { checkPrelude, SERVER_OPTIONS } from './prelude.js'
 
 /** The fields checkPrelude reads, as node:http fills them in. */
 function message (url: string, headers: string[], method = 'GET', minor = 1): IncomingMessage {
-  return { url, method, rawHeaders: headers, httpVersionMajor: 1, httpVersionMinor: minor } as unknown as IncomingMessage
+  const fields = { url, method, rawHeaders: headers, httpVersionMajor: 1, httpVersionMinor: minor }
+  return fields as unknown as IncomingMessage
 }
 
 function verdict (url: string, host: string | undefined, method = 'GET'): string {
