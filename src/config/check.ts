@@ -2,6 +2,7 @@
 import type { GatewayConfig, RouteConfig, UpstreamConfig } from './schema/index.js'
 import { tryParseDuration } from '../core/duration.js'
 import { COOKIE_NAME_RULE, isCookieName, targetOrigin } from './build-rules.js'
+import { checkStages } from './check-stages.js'
 import { parseCidr } from './cidr.js'
 import { didYouMean } from './hint.js'
 import type { Report } from './load-yaml.js'
@@ -105,4 +106,5 @@ export function checkGatewayConfig (config: GatewayConfig, report: Report): void
   })
   checkUpstreams(config, report)
   checkRoutes(config, report)
+  checkStages(config, report)
 }

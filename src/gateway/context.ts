@@ -5,7 +5,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../observability/logger.js'
-import type { Exchange, Flag, Stage } from './contract.js'
+import type { CidrMatcher } from './cidr.js'
+import { resolveClientIp } from './client-ip.js'
+import type { Consumer, Exchange, Flag, Slot, Stage } from './contract.js'
 import { scanRequestHeaders } from './headers.js'
 import { resolveRequestId } from './request-id.js'
 import type { CompiledRoute } from './route.js'
@@ -15,6 +17,7 @@ import type { CompiledRoute } from './route.js'
 const NO_FLAGS: readonly Flag[] = Object.freeze([])
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>
 const NO_STAGES: readonly Stage[] = Object.freeze([])
+const TRUST_NONE: CidrMatcher = () => false
 
 export class Context implements Exchange {
   readonly id: string
@@ -58,9 +61,17 @@ export class Context implements Exchange {
   /** Pipeline bookkeeping (pipeline.ts): the stages this request runs and how many have started. */
   stages: readonly Stage[] = NO_STAGES
   stagesRan = 0
+  consumer: Consumer | undefined = undefined
+  responseHeaders: string[] | undefined = undefined
   #abort: AbortController | undefined = undefined
+  readonly #trusted: CidrMatcher
+  #clientIp: string | undefined = undefined
+  #state: unknown[] | undefined = undefined
 
-  constructor (req: IncomingMessage, res: ServerResponse, clock: Clock, log: Logger) {
+  /** `trusted`: the compiled server.trustedProxies, for clientIp; by default no peer is trusted. */
+  constructor (
+    req: IncomingMessage, res: ServerResponse, clock: Clock, log: Logger, trusted: CidrMatcher = TRUST_NONE
+  ) {
     this.req = req
     this.res = res
     this.clock = clock
@@ -82,12 +93,17 @@ export class Context implements Exchange {
     this.hasBody = scan.hasBody
     this.contentLength = scan.contentLength
     this.id = resolveRequestId(scan.requestId)
+    this.#trusted = trusted
   }
 
   /** Parsed lazily by node:http; only routes with header conditions or hash-on-header pay for it. */
   get headers (): IncomingHttpHeaders { return this.req.headers }
 
   get remoteAddress (): string { return this.req.socket.remoteAddress ?? '' }
+
+  get clientIp (): string {
+    return (this.#clientIp ??= resolveClientIp(this.remoteAddress, this.forwardedFor, this.#trusted))
+  }
 
   /** Aborts when the client goes away before the response is complete. Created on first use. */
   get signal (): AbortSignal {
@@ -103,5 +119,17 @@ export class Context implements Exchange {
 
   flag (f: Flag): void {
     if (!this.flags.includes(f)) this.flags = [...this.flags, f]
+  }
+
+  addResponseHeader (name: string, value: string): void {
+    (this.responseHeaders ??= []).push(name, value)
+  }
+
+  get<T> (slot: Slot<T>): T | undefined {
+    return this.#state?.[slot.index] as T | undefined
+  }
+
+  set<T> (slot: Slot<T>, value: T): void {
+    (this.#state ??= [])[slot.index] = value
   }
 }

@@ -33,7 +33,11 @@ export interface BodySource {
 
 export interface ResponseHead {
   status: number
-  /** Flat [name, value, …]; names keep their case. Edit with the helpers in headers.ts. */
+  /**
+   * Flat [name, value, …]; names keep their case. Edit with the helpers in headers.ts. The array
+   * belongs to this one response and is edited in place on the way out; the runner copies the head
+   * a stage answers with, so a stage may return one shared constant head.
+   */
   headers: string[]
   /** A small local body (errors, stage replies). */
   body?: string | Buffer
@@ -54,6 +58,33 @@ export interface RouteInfo {
   readonly maxBodySize: number | undefined
 }
 
+/** Who is calling, as established by an authentication stage. */
+export interface Consumer {
+  readonly id: string
+  /** The consumer's plan (rate-limit tier), when it has one. */
+  readonly plan: string | undefined
+  readonly scopes: readonly string[]
+  readonly roles: readonly string[]
+  /** Verified token claims (JWT) or the key's metadata; empty when there are none. */
+  readonly claims: Readonly<Record<string, unknown>>
+  /** The authentication method that established it. */
+  readonly via: 'jwt' | 'apiKey'
+}
+
+/**
+ * A typed per-request state slot (Envoy's filter state): a stage factory takes one from
+ * `StageDeps.slots` once per snapshot, then reads and writes its value on each request with
+ * `ctx.get(slot)` / `ctx.set(slot, value)`. A slot is an index into one small array per request,
+ * allocated on the first `set`, so requests whose stages keep no state pay nothing.
+ */
+export interface Slot<T> {
+  readonly index: number
+  /** For logs and debugging: the stage (and purpose) that owns the slot. */
+  readonly name: string
+  /** Type carrier only; never set. */
+  readonly type?: (value: T) => T
+}
+
 /** The request as stages see it. */
 export interface RequestContext {
   readonly id: string
@@ -71,7 +102,17 @@ export interface RequestContext {
   readonly host: string | undefined
   /** Parsed lazily by node:http; reading it costs the parse. */
   readonly headers: IncomingHttpHeaders
+  /** The socket peer's address. */
   readonly remoteAddress: string
+  /**
+   * The client's address: the socket peer, or when the peer is a trusted proxy the rightmost
+   * X-Forwarded-For entry that is not (client-ip.ts). Resolved on first read.
+   */
+  readonly clientIp: string
+  /** Set by the authentication stage; undefined for anonymous requests. */
+  consumer: Consumer | undefined
+  /** Status sent downstream; 0 until the head is written. */
+  readonly status: number
   /** Headers to send upstream, flat; hop-by-hop already removed. Stages may push more. */
   readonly upstreamHeaders: string[]
   readonly forwardedFor: string | undefined
@@ -90,6 +131,12 @@ export interface RequestContext {
   /** Response flags so far, in the order they were raised (add with `flag`). */
   readonly flags: readonly Flag[]
   flag (f: Flag): void
+  /** Headers stages asked to add to the response, flat; undefined when none did. */
+  readonly responseHeaders: readonly string[] | undefined
+  /** Adds a header to whatever response this request gets (upstream, local reply or error). */
+  addResponseHeader (name: string, value: string): void
+  get<T> (slot: Slot<T>): T | undefined
+  set<T> (slot: Slot<T>, value: T): void
 }
 
 /** The gateway's own view of a request: the stage view plus what the runner, terminal and reply keep. */
@@ -111,12 +158,25 @@ export interface Exchange extends RequestContext {
   stagesRan: number
 }
 
+/**
+ * A stage: built once per snapshot from its options (stages/index.ts), then called per request.
+ * Only the stages whose onRequest started see the later hooks, in reverse order.
+ */
 export interface Stage {
   readonly name: string
   /** Runs in route order before the upstream call. Return a head to answer here and stop. */
   onRequest?(ctx: RequestContext): Verdict | Promise<Verdict>
-  /** Runs in reverse order on the response head before it is written. Must not throw. */
-  onResponse?(ctx: RequestContext, head: ResponseHead): void
+  /**
+   * Runs on the response head before it is written (fastify's onSend, Envoy's encodeHeaders):
+   * the client has seen nothing yet, so headers and status may still change. Every head passes
+   * here: the upstream's, a stage's local reply, an error. Must not throw (a throw is logged).
+   */
+  onResponseHead?(ctx: RequestContext, head: ResponseHead): void
+  /**
+   * Called once when the exchange is over: the response finished, was cut, or the client left.
+   * `ctx.status` is the status sent (0 when no head went out). For quotas, passive health, spans.
+   */
+  onEnd?(ctx: RequestContext): void
 }
 
 /** Where a terminal sends its outcome: exactly one call per request, possibly synchronous. */

@@ -1,6 +1,7 @@
-// The stage runner (the Stage contract is in contract.ts). Request stages run in route order and may answer locally;
-// response stages run in reverse on the head, whoever produced it (upstream, stage or error), so
-// stages such as CORS still decorate error replies.
+// The stage runner (the Stage contract is in contract.ts). Request stages run in route order and
+// may answer locally; onResponseHead runs in reverse on the head, whoever produced it (upstream,
+// stage or error), so stages such as CORS still decorate error replies; onEnd runs in reverse
+// once the exchange is over. Both later hooks reach only the stages whose onRequest started.
 //
 // The runner is callback-driven rather than async: a request whose stages are all synchronous
 // (the common case) costs no promise and no microtask hop between the router and the upstream
@@ -14,6 +15,8 @@ export type Respond = (ctx: Exchange, head: ResponseHead) => void
 
 export interface Runner {
   run (stages: readonly Stage[], ctx: Exchange, terminal: Terminal): void
+  /** The exchange is over (the server calls it once, on the response's 'close'). */
+  end (ctx: Exchange): void
 }
 
 function isThenable<T> (v: T | Promise<T>): v is Promise<T> {
@@ -27,12 +30,14 @@ export function createRunner (respond: Respond): Runner {
   }
 
   function finish (ctx: Exchange, head: ResponseHead): void {
+    // Before the response stages, so they see (and may edit) what earlier stages asked to add.
+    if (ctx.responseHeaders !== undefined) head.headers.push(...ctx.responseHeaders)
     const stages = ctx.stages
     for (let i = ctx.stagesRan - 1; i >= 0; i--) {
       const stage = stages[i]!
-      if (stage.onResponse === undefined) continue
+      if (stage.onResponseHead === undefined) continue
       try {
-        stage.onResponse(ctx, head)
+        stage.onResponseHead(ctx, head)
       } catch (err) {
         ctx.log.error({ err, stage: stage.name, reqId: ctx.id }, 'response stage threw')
       }
@@ -72,7 +77,8 @@ export function createRunner (respond: Respond): Runner {
 
   function local (ctx: Exchange, head: ResponseHead): void {
     ctx.flag('LR')
-    finish(ctx, head)
+    // The head's header array is edited on the way out; a stage may have answered with a shared one.
+    finish(ctx, { status: head.status, headers: head.headers.slice(), body: head.body, stream: head.stream })
   }
 
   return {
@@ -80,6 +86,18 @@ export function createRunner (respond: Respond): Runner {
       ctx.stages = stages
       ctx.stagesRan = 0
       proceed(ctx, terminal)
+    },
+    end (ctx) {
+      const stages = ctx.stages
+      for (let i = ctx.stagesRan - 1; i >= 0; i--) {
+        const stage = stages[i]!
+        if (stage.onEnd === undefined) continue
+        try {
+          stage.onEnd(ctx)
+        } catch (err) {
+          ctx.log.error({ err, stage: stage.name, reqId: ctx.id }, 'stage onEnd threw')
+        }
+      }
     },
   }
 }

@@ -95,7 +95,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     live.enter()
     inFlight++
     inFlightGauge.inc()
-    const ctx = new Context(req, res, clock, logger)
+    const ctx = new Context(req, res, clock, logger, live.snapshot.trusted)
     res.ctx = ctx
     res.live = live
     if (deps.accessLog() !== undefined) {
@@ -153,6 +153,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
       ctx.flag('DC')
       ctx.abort()
     }
+    runner.end(ctx)
     // 499 (client closed request) where no head went out, as nginx logs it.
     const status = ctx.status === 0 ? 499 : ctx.status
     const ms = clock.now() - ctx.start

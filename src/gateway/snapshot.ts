@@ -5,15 +5,19 @@
 
 import type { Clock, Random } from '../core/clock.js'
 import { parseDuration, parseSize } from '../core/duration.js'
+import { stableKey } from '../core/stable-key.js'
 import type { GatewayConfig, UpstreamConfig } from '../config/schema/index.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
+import { compileCidrs } from './cidr.js'
+import type { CidrMatcher } from './cidr.js'
 import { RouteMetrics } from './route.js'
 import type { CompiledRoute } from './route.js'
 import { compileRouter } from './router/router.js'
 import type { Router } from './router/types.js'
 import { compileRewrite } from './router/rewrite.js'
-import { builtinStages } from './stages/index.js'
+import { SlotAllocator } from './slots.js'
+import { StageBuilder } from './stages/index.js'
 import { Target, targetKey } from './upstream/target.js'
 import type { TargetOptions } from './upstream/target.js'
 import { Upstream } from './upstream/upstream.js'
@@ -31,6 +35,8 @@ export interface Snapshot {
   readonly upstreams: ReadonlyMap<string, Upstream>
   /** Every target this snapshot uses. */
   readonly targets: ReadonlySet<Target>
+  /** server.trustedProxies, compiled: whose forwarding headers name the client (Context.clientIp). */
+  readonly trusted: CidrMatcher
 }
 
 export function buildSnapshot (config: GatewayConfig, previous: Snapshot | undefined, deps: SnapshotDeps): Snapshot {
@@ -51,7 +57,7 @@ function build (
   for (const t of previous?.targets ?? []) oldTargets.set(t.key, t)
   const upstreams = new Map<string, Upstream>()
   for (const [name, uc] of Object.entries(config.upstreams)) {
-    const hash = stableStringify(uc)
+    const hash = stableKey(uc)
     const prev = previous?.upstreams.get(name)
     const up = prev !== undefined && prev.hash === hash
       ? prev
@@ -59,12 +65,14 @@ function build (
     upstreams.set(name, up)
     for (const t of up.targets) targets.add(t)
   }
-  const stages = builtinStages({ ...deps, trustedProxies: config.server.trustedProxies })
+  const stages = new StageBuilder(config, {
+    ...deps, trustedProxies: config.server.trustedProxies, slots: new SlotAllocator(),
+  })
   const router = compileRouter(config.routes.map((r) => {
     const route: CompiledRoute = {
       name: r.name,
       upstream: upstreams.get(r.upstream)!,
-      stages,
+      stages: stages.forRoute(r),
       rewrite: compileRewrite({ stripPrefix: r.stripPrefix, rewrite: r.rewrite }),
       preserveHost: r.preserveHost,
       maxBodySize: r.maxBodySize === undefined ? undefined : parseSize(r.maxBodySize),
@@ -72,7 +80,7 @@ function build (
     }
     return { name: r.name, match: r.match, priority: r.priority, payload: route }
   }))
-  return Object.freeze({ config, router, upstreams, targets })
+  return Object.freeze({ config, router, upstreams, targets, trusted: compileCidrs(config.server.trustedProxies) })
 }
 
 function buildUpstream (
@@ -141,13 +149,4 @@ export class LiveSnapshot {
 /** Targets of `old` that `next` no longer uses: safe to close once `old` has no requests left. */
 export function retiredTargets (old: Snapshot, next: Snapshot | undefined): Target[] {
   return [...old.targets].filter(t => next === undefined || !next.targets.has(t))
-}
-
-function stableStringify (v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`
-  if (v !== null && typeof v === 'object') {
-    const keys = Object.keys(v).sort()
-    return `{${keys.map(k => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`).join(',')}}`
-  }
-  return JSON.stringify(v) ?? 'null'
 }

@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox'
 import { Defaulted } from './common.js'
 import { AdminSchema, LoggingSchema, ServerSchema } from './server.js'
 import { RoutesSchema } from './routes.js'
+import { GlobalStageSchemas, optionalKeys } from './stages.js'
 import { UpstreamsSchema } from './upstreams.js'
 
 export const GatewayConfigSchema = Type.Object({
@@ -11,6 +12,7 @@ export const GatewayConfigSchema = Type.Object({
   logging: Defaulted(LoggingSchema),
   upstreams: UpstreamsSchema,
   routes: RoutesSchema,
+  ...optionalKeys(GlobalStageSchemas),
 }, {
   additionalProperties: false,
   title: 'Sluice gateway configuration',
@@ -23,4 +25,5 @@ export type GatewayConfig = Static<typeof GatewayConfigSchema>
 export type { AdminConfig, LoggingConfig, ServerConfig } from './server.js'
 export type { Balancer, TargetConfig, UpstreamConfig } from './upstreams.js'
 export type { RouteConfig, RouteMatch } from './routes.js'
+export type { StageKey, StageOptions } from './stages.js'
 export { BALANCERS } from './upstreams.js'

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { Defaulted, Name, Path, RegexString, Size } from './common.js'
+import { optionalKeys, StageSchemas } from './stages.js'
 
 const ValueMatcher = Type.String({ description: 'Exact value, or a regex written `/.../`.' })
 
@@ -63,6 +64,7 @@ export const RouteSchema = Type.Object({
   maxBodySize: Type.Optional(Size({
     description: 'Request bodies above this are answered 413; unset means unlimited (streamed).',
   })),
+  ...optionalKeys(StageSchemas),
 }, { additionalProperties: false, description: 'One route.' })
 
 export const RoutesSchema = Type.Array(RouteSchema, {

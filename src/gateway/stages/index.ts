@@ -1,11 +1,27 @@
-// The registry: the only place stage names meet code. Built-in stages run first on every route;
-// configurable ones (cors, auth, rate limits, …) are added here as they land.
+// The registry: the only place stage names meet code. Every route runs the built-in stages first,
+// then the configured ones its config (or the top-level default) sets, in the one canonical order
+// below. Adding a stage: its options schema in config/schema/stages.ts, its file here, one line
+// in CONFIGURED at its place in the order.
+//
+// Canonical order (request side top to bottom; onResponseHead and onEnd bottom to top, and only
+// for stages whose onRequest started, so a stage that decorates every reply sits above the
+// stages that may answer locally):
+//
+//   requestId → forwarded                           built in, every route
+//   headers                                         fixed response headers
+//   ipRules → cors → authentication → authorization → rateLimits → transform (request side)
+//   ── upstream ──
+//   transform's onResponseHead runs first on the way back (response transforms)
 
 import type { Clock, Random } from '../../core/clock.js'
+import { stableKey } from '../../core/stable-key.js'
+import type { GatewayConfig, RouteConfig, StageKey, StageOptions } from '../../config/schema/index.js'
 import type { Logger } from '../../observability/logger.js'
 import type { Metrics } from '../../observability/metrics.js'
 import type { Stage } from '../contract.js'
+import type { SlotAllocator } from '../slots.js'
 import { createForwardedStage } from './forwarded.js'
+import { createHeadersStage } from './headers.js'
 import { createRequestIdStage } from './request-id.js'
 
 export interface StageDeps {
@@ -14,16 +30,49 @@ export interface StageDeps {
   readonly logger: Logger
   readonly metrics: Metrics
   readonly trustedProxies: readonly string[]
+  /** Per-request state slots for this snapshot (ctx.get / ctx.set). */
+  readonly slots: SlotAllocator
 }
 
+/** Called once per snapshot build for each distinct options value; the stage it returns is shared. */
 export type StageFactory<O> = (options: O, deps: StageDeps) => Stage
 
-export const STAGES = {
-  requestId: (_options: unknown, _deps: StageDeps) => createRequestIdStage(),
-  forwarded: (_options: unknown, deps: StageDeps) => createForwardedStage({ trustedProxies: deps.trustedProxies }),
-} satisfies Record<string, StageFactory<never>>
+type Configured = { [K in StageKey]: { readonly key: K, readonly create: StageFactory<StageOptions[K]> } }[StageKey]
 
-/** The stages every route runs, in order; built once per snapshot and shared by all routes. */
-export function builtinStages (deps: StageDeps): Stage[] {
-  return [STAGES.requestId(undefined, deps), STAGES.forwarded(undefined, deps)]
+/** The configurable stages, in canonical order. One config key may feed several entries (auth). */
+const CONFIGURED: readonly Configured[] = [
+  { key: 'headers', create: createHeadersStage },
+]
+
+/** Builds the stage lists of one snapshot's routes; equal options share one stage instance. */
+export class StageBuilder {
+  readonly #config: GatewayConfig
+  readonly #deps: StageDeps
+  readonly #builtins: readonly Stage[]
+  readonly #instances = new Map<string, Stage>()
+
+  constructor (config: GatewayConfig, deps: StageDeps) {
+    this.#config = config
+    this.#deps = deps
+    this.#builtins = Object.freeze([
+      createRequestIdStage(),
+      createForwardedStage({ trustedProxies: deps.trustedProxies }),
+    ])
+  }
+
+  forRoute (route: RouteConfig): readonly Stage[] {
+    let stages: Stage[] | undefined
+    CONFIGURED.forEach((entry, i) => {
+      const options = route[entry.key] ?? this.#config[entry.key]
+      if (options === undefined) return
+      const id = `${i}:${stableKey(options)}`
+      let stage = this.#instances.get(id)
+      if (stage === undefined) {
+        stage = (entry.create as StageFactory<typeof options>)(options, this.#deps)
+        this.#instances.set(id, stage)
+      }
+      (stages ??= [...this.#builtins]).push(stage)
+    })
+    return stages ?? this.#builtins
+  }
 }

@@ -1,0 +1,53 @@
+// Per-stage options: one entry per route key, each the typed options of one gateway stage
+// (src/gateway/stages/). A route that sets a key runs that stage with those options. A key listed
+// in GlobalStageSchemas may also be written at the top level as the default for every route that
+// does not set it; a route's own value replaces the default whole (no merging), so what a route
+// runs is always one block of YAML.
+//
+// Feature stages land here under the keys their issues name: ipRules, cors, auth, rateLimits,
+// transform, websocket.
+
+import { CloneType, Type } from '@sinclair/typebox'
+import type { Static, TOptional, TSchema } from '@sinclair/typebox'
+
+// RFC 9110 §5.1 token; values: no CR, LF or NUL (§5.5), so a config value cannot split a header.
+const HEADER_NAME = '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$'
+const HEADER_VALUE = '^[^\\r\\n\\u0000]*$'
+
+export const HeadersStageSchema = Type.Object({
+  response: Type.Record(
+    Type.String({ pattern: HEADER_NAME }),
+    Type.String({ pattern: HEADER_VALUE, errorMessage: 'expected a header value without CR, LF or NUL' }),
+    {
+      additionalProperties: false,
+      minProperties: 1,
+      description: 'Header name → value set on every response of the route (upstream answers, local replies ' +
+        'and errors); replaces a header of the same name from the upstream.',
+    }
+  ),
+}, { additionalProperties: false, description: 'Fixed response headers (the `headers` stage).' })
+
+/** Route key → options schema of the stage it configures. */
+export const StageSchemas = {
+  headers: HeadersStageSchema,
+}
+
+/** The stage keys also accepted at the top level, as every route's default. */
+export const GlobalStageSchemas = {
+  headers: routeDefault('headers', HeadersStageSchema),
+}
+
+export type StageKey = keyof typeof StageSchemas
+export type StageOptions = { [K in StageKey]: Static<typeof StageSchemas[K]> }
+
+function routeDefault<T extends TSchema> (key: string, schema: T): T {
+  // CloneType keeps the schema's own description over one passed in, hence the spread.
+  return { ...CloneType(schema), description: `${schema.description as string} The default for every route that does not set \`${key}\`.` }
+}
+
+/** Each schema as an optional key of an object schema. */
+export function optionalKeys<T extends Record<string, TSchema>> (schemas: T): { [K in keyof T]: TOptional<T[K]> } {
+  const out: Record<string, TSchema> = {}
+  for (const [k, s] of Object.entries(schemas)) out[k] = Type.Optional(s)
+  return out as { [K in keyof T]: TOptional<T[K]> }
+}
