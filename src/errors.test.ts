@@ -1,21 +1,54 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { ERROR_CLASSES, SluiceError, RateLimitedError, ConfigError } from './errors.js'
+import type { ErrorClass } from './errors.js'
+
+interface Row { status: string, kind: string, meaning: string }
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8')
-const rows = new Map<string, string>()
-for (const m of doc.matchAll(/^\| `(SLC_[A-Z_]+)` \| (\d{3}|—) \|/gm)) rows.set(m[1]!, m[2]!)
+const rows = new Map<string, Row>()
+for (const m of doc.matchAll(/^\| `(SLC_[A-Z_]+)` \| (\d{3}|—) \| `?([a-z]*)`? \| (.*?) \| .* \|$/gm)) {
+  rows.set(m[1]!, { status: m[2]!, kind: m[3]!, meaning: m[4]!.replace(/\\\|/g, '|') })
+}
 
-test('docs/errors.md lists exactly the codes in src/errors.ts, with their statuses', () => {
-  const codes = new Map<string, string>()
+const make = (C: ErrorClass): SluiceError =>
+  Reflect.construct(C, C === ConfigError ? [['x']] : ['x', 1, 1]) as SluiceError
+
+test('docs/errors.md lists exactly the codes in src/errors.ts, with their status, kind and meaning', () => {
+  assert.deepEqual([...rows.keys()].sort(), ERROR_CLASSES.map(C => C.code).sort())
   for (const C of ERROR_CLASSES) {
-    const args: unknown[] = C === ConfigError ? [['x']] : ['x', 1, 1]
-    const status = (Reflect.construct(C, args) as SluiceError).status
-    codes.set(C.code, status === 0 ? '—' : String(status))
+    const e = make(C)
+    const row = rows.get(C.code)!
+    assert.equal(row.status, e.status === 0 ? '—' : String(e.status), `${C.code} status`)
+    assert.equal(row.kind, C.kind, `${C.code} kind`)
+    assert.equal(row.meaning, C.meaning, `${C.code} meaning`)
+    assert.equal(e.kind, C.kind, `${C.code}: an instance carries its class's kind`)
   }
-  assert.deepEqual([...rows.keys()].sort(), [...codes.keys()].sort())
-  for (const [code, status] of codes) assert.equal(rows.get(code), status, code)
+})
+
+test('every error class declares its own code, kind and meaning', () => {
+  for (const C of ERROR_CLASSES) {
+    for (const key of ['code', 'kind', 'meaning']) assert.ok(Object.hasOwn(C, key), `${C.name}.${key}`)
+    assert.notEqual(C.meaning, '', C.name)
+  }
+})
+
+function sources (dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter(f => f.isFile() && f.name.endsWith('.ts') && !f.name.endsWith('.test.ts'))
+    .map(f => readFileSync(join(f.parentPath, f.name), 'utf8'))
+}
+
+test('every documented error is raised somewhere, unless its meaning says it is reserved', () => {
+  const src = sources(fileURLToPath(new URL('.', import.meta.url))).join('\n')
+  for (const C of ERROR_CLASSES) {
+    const raised = new RegExp(`new ${C.name}\\(`).test(src.replace(/^export class .*$/gm, ''))
+    if (C.meaning.startsWith('Reserved')) assert.equal(raised, false, `${C.code} is raised now: say what raises it`)
+    else assert.ok(raised, `${C.code} is documented but nothing raises it`)
+  }
 })
 
 test('SluiceError.is recognises errors across copies by brand, not instanceof', () => {
@@ -24,4 +57,5 @@ test('SluiceError.is recognises errors across copies by brand, not instanceof', 
   assert.equal(SluiceError.is(Object.assign(new Error('x'), { code: 'SLC_RATE_LIMITED' })), false)
   assert.equal(e.expose, true)
   assert.equal(e.code, 'SLC_RATE_LIMITED')
+  assert.equal(e.retryAfterMs, 1000)
 })

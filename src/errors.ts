@@ -1,18 +1,44 @@
 // Every error Sluice raises or answers with. Codes are stable: users match on them, docs/errors.md
 // lists them (a test keeps the two in sync), and gateway/reply.ts maps them to HTTP responses.
+// Each class declares its `kind`, which alone decides how retry, the breaker and the counters treat
+// it (src/error-kinds.ts): a new error class needs nothing added anywhere else.
 
 const BRAND = Symbol.for('sluice.error')
+
+/**
+ * Who an error blames, which is all the policies need to know:
+ * - `caller`: the request or the options are wrong; nothing was sent. Never retried, and says nothing
+ *   about the upstream's health (one bad call must not open a breaker for everyone).
+ * - `refused`: one of our own gates turned the call away (limits, queue, open circuit, store). Never
+ *   retried (that only adds load where load is the problem); neutral to the breaker.
+ * - `cancelled`: the caller or the process stopped the work (abort, shutdown). Neutral, not retried.
+ * - `connect`: the upstream could not be reached; nothing was sent. Retried; a breaker failure.
+ * - `upstream`: the upstream failed the exchange (reset, timeout, bad answer). Retried where the
+ *   request may be replayed; a breaker failure.
+ * - `config`: the configuration or command line is wrong; raised at start-up or reload only.
+ * - `internal`: a bug; counted as a failure wherever it surfaces.
+ */
+export type ErrorKind = 'caller' | 'refused' | 'cancelled' | 'connect' | 'upstream' | 'config' | 'internal'
 
 export interface SluiceErrorOptions extends ErrorOptions {
   /** Show `message` to clients even on a 5xx (default: only 4xx messages are exposed). */
   expose?: boolean
+  /** How long the caller should wait before trying again, when the error knows (Retry-After). */
+  retryAfterMs?: number
 }
 
 export class SluiceError extends Error {
+  /** Each subclass declares its kind; the base class is only ever thrown by a subclass. */
+  static readonly kind: ErrorKind = 'internal'
+  /** One sentence for docs/errors.md's Meaning column (a test keeps the two equal). */
+  static readonly meaning: string = ''
   readonly code: string
   /** HTTP status a gateway answers with; 0 where the error never reaches an HTTP client. */
   readonly status: number
   readonly expose: boolean
+  readonly kind: ErrorKind
+  /** Read by retry and the breaker (src/core/retry-after.ts); undefined when the error gives none. */
+  readonly retryAfterMs: number | undefined
   readonly [BRAND] = true
 
   constructor (code: string, status: number, message: string, options?: SluiceErrorOptions) {
@@ -21,6 +47,8 @@ export class SluiceError extends Error {
     this.code = code
     this.status = status
     this.expose = options?.expose ?? (status >= 400 && status < 500)
+    this.kind = (new.target as typeof SluiceError).kind
+    this.retryAfterMs = options?.retryAfterMs
   }
 
   static is (err: unknown): err is SluiceError {
@@ -32,6 +60,8 @@ export class SluiceError extends Error {
 
 export class RouteNotFoundError extends SluiceError {
   static readonly code = 'SLC_ROUTE_NOT_FOUND'
+  static readonly kind = 'caller'
+  static readonly meaning = 'No route matched host, path, method, headers and query.'
   constructor (options?: SluiceErrorOptions) {
     super(RouteNotFoundError.code, 404, 'No route matches this request', options)
   }
@@ -41,6 +71,8 @@ export class RouteNotFoundError extends SluiceError {
 
 export class PayloadTooLargeError extends SluiceError {
   static readonly code = 'SLC_PAYLOAD_TOO_LARGE'
+  static readonly kind = 'caller'
+  static readonly meaning = "The request body exceeded the route's `maxBodySize`."
   constructor (readonly limit: number, options?: SluiceErrorOptions) {
     super(PayloadTooLargeError.code, 413, `Request body exceeds ${limit} bytes`, options)
   }
@@ -48,6 +80,8 @@ export class PayloadTooLargeError extends SluiceError {
 
 export class HeadersTooLargeError extends SluiceError {
   static readonly code = 'SLC_HEADERS_TOO_LARGE'
+  static readonly kind = 'caller'
+  static readonly meaning = 'The request headers exceeded `server.maxHeaderSize`, or had more than `server.maxHeaderCount` lines.'
   constructor (message = 'Request header fields too large', options?: SluiceErrorOptions) {
     super(HeadersTooLargeError.code, 431, message, options)
   }
@@ -55,6 +89,8 @@ export class HeadersTooLargeError extends SluiceError {
 
 export class BadRequestError extends SluiceError {
   static readonly code = 'SLC_BAD_REQUEST'
+  static readonly kind = 'caller'
+  static readonly meaning = 'The request could not be parsed, or its request-target has a form the gateway does not accept (see [HTTP conformance](http-conformance.md)).'
   constructor (message = 'Malformed request', options?: SluiceErrorOptions) {
     super(BadRequestError.code, 400, message, options)
   }
@@ -62,6 +98,8 @@ export class BadRequestError extends SluiceError {
 
 export class InvalidHostError extends SluiceError {
   static readonly code = 'SLC_INVALID_HOST'
+  static readonly kind = 'caller'
+  static readonly meaning = 'The request has no `Host` (HTTP/1.1), more than one, an empty or invalid one, or one that disagrees with an absolute-form target.'
   constructor (message = 'Invalid Host header', options?: SluiceErrorOptions) {
     super(InvalidHostError.code, 400, message, options)
   }
@@ -69,6 +107,8 @@ export class InvalidHostError extends SluiceError {
 
 export class UriTooLongError extends SluiceError {
   static readonly code = 'SLC_URI_TOO_LONG'
+  static readonly kind = 'caller'
+  static readonly meaning = 'The request line did not fit in `server.maxHeaderSize`.'
   constructor (options?: SluiceErrorOptions) {
     super(UriTooLongError.code, 414, 'Request-target too long', options)
   }
@@ -77,6 +117,8 @@ export class UriTooLongError extends SluiceError {
 /** A method the gateway does not implement (unknown to the parser, or CONNECT): RFC 9110 §15.6.2. */
 export class NotImplementedError extends SluiceError {
   static readonly code = 'SLC_NOT_IMPLEMENTED'
+  static readonly kind = 'caller'
+  static readonly meaning = 'The method is unknown to the gateway, or is `CONNECT` (no tunnels).'
   constructor (message = 'Method not implemented', options?: SluiceErrorOptions) {
     super(NotImplementedError.code, 501, message, { expose: true, ...options })
   }
@@ -84,6 +126,8 @@ export class NotImplementedError extends SluiceError {
 
 export class HttpVersionError extends SluiceError {
   static readonly code = 'SLC_HTTP_VERSION'
+  static readonly kind = 'caller'
+  static readonly meaning = 'The request line names an HTTP version other than 1.0 or 1.1.'
   constructor (options?: SluiceErrorOptions) {
     super(HttpVersionError.code, 505, 'HTTP version not supported', { expose: true, ...options })
   }
@@ -93,6 +137,8 @@ export class HttpVersionError extends SluiceError {
 
 export class UnauthenticatedError extends SluiceError {
   static readonly code = 'SLC_UNAUTHENTICATED'
+  static readonly kind = 'caller'
+  static readonly meaning = "Credentials are missing or invalid (today: the admin API's bearer token)."
   constructor (message = 'Authentication required', options?: SluiceErrorOptions) {
     super(UnauthenticatedError.code, 401, message, options)
   }
@@ -100,6 +146,8 @@ export class UnauthenticatedError extends SluiceError {
 
 export class ForbiddenError extends SluiceError {
   static readonly code = 'SLC_FORBIDDEN'
+  static readonly kind = 'caller'
+  static readonly meaning = 'The call is not allowed (today: admin write endpoints while `admin.token` is not set).'
   constructor (message = 'Missing required scope', options?: SluiceErrorOptions) {
     super(ForbiddenError.code, 403, message, options)
   }
@@ -109,15 +157,21 @@ export class ForbiddenError extends SluiceError {
 
 export class RateLimitedError extends SluiceError {
   static readonly code = 'SLC_RATE_LIMITED'
-  constructor (readonly retryAfterMs: number, options?: SluiceErrorOptions) {
-    super(RateLimitedError.code, 429, 'Rate limit exceeded', options)
+  static readonly kind = 'refused'
+  static readonly meaning = "Reserved for the gateway's rate-limit stage, which is not built yet: nothing raises it today."
+  declare readonly retryAfterMs: number
+  constructor (retryAfterMs: number, options?: SluiceErrorOptions) {
+    super(RateLimitedError.code, 429, 'Rate limit exceeded', { ...options, retryAfterMs })
   }
 }
 
 export class QuotaExceededError extends SluiceError {
   static readonly code = 'SLC_QUOTA_EXCEEDED'
-  constructor (readonly retryAfterMs: number, options?: SluiceErrorOptions) {
-    super(QuotaExceededError.code, 429, 'Quota exceeded', options)
+  static readonly kind = 'refused'
+  static readonly meaning = "Reserved for the gateway's quota stage, which is not built yet: nothing raises it today."
+  declare readonly retryAfterMs: number
+  constructor (retryAfterMs: number, options?: SluiceErrorOptions) {
+    super(QuotaExceededError.code, 429, 'Quota exceeded', { ...options, retryAfterMs })
   }
 }
 
@@ -125,6 +179,8 @@ export class QuotaExceededError extends SluiceError {
 
 export class UpstreamTimeoutError extends SluiceError {
   static readonly code = 'SLC_UPSTREAM_TIMEOUT'
+  static readonly kind = 'upstream'
+  static readonly meaning = 'The upstream did not answer in time: no response head within `timeouts.response`, a body stalled past `timeouts.idle`, or a supplier call past its `timeouts.request` or its own `timeout`.'
   constructor (readonly target: string, readonly timeoutMs: number, options?: SluiceErrorOptions) {
     super(UpstreamTimeoutError.code, 504, `Upstream did not answer within ${timeoutMs}ms`, options)
   }
@@ -132,6 +188,8 @@ export class UpstreamTimeoutError extends SluiceError {
 
 export class UpstreamUnavailableError extends SluiceError {
   static readonly code = 'SLC_UPSTREAM_UNAVAILABLE'
+  static readonly kind = 'refused'
+  static readonly meaning = 'No target of the upstream is available (all ejected or unhealthy).'
   constructor (readonly upstream: string, options?: SluiceErrorOptions) {
     super(UpstreamUnavailableError.code, 503, 'No upstream target is available', options)
   }
@@ -139,13 +197,17 @@ export class UpstreamUnavailableError extends SluiceError {
 
 export class CircuitOpenError extends SluiceError {
   static readonly code = 'SLC_CIRCUIT_OPEN'
-  constructor (readonly name: string, readonly retryAfterMs?: number, options?: SluiceErrorOptions) {
-    super(CircuitOpenError.code, 503, 'Circuit breaker is open', options)
+  static readonly kind = 'refused'
+  static readonly meaning = 'The circuit breaker is open; the call was not attempted.'
+  constructor (readonly name: string, retryAfterMs?: number, options?: SluiceErrorOptions) {
+    super(CircuitOpenError.code, 503, 'Circuit breaker is open', { ...options, retryAfterMs })
   }
 }
 
 export class UpstreamSaturatedError extends SluiceError {
   static readonly code = 'SLC_UPSTREAM_SATURATED'
+  static readonly kind = 'refused'
+  static readonly meaning = 'A bulkhead (`createBulkhead`) is at its concurrency limit and its wait queue is full.'
   constructor (readonly name: string, options?: SluiceErrorOptions) {
     super(UpstreamSaturatedError.code, 503, 'Upstream is saturated', options)
   }
@@ -153,16 +215,10 @@ export class UpstreamSaturatedError extends SluiceError {
 
 export class BadGatewayError extends SluiceError {
   static readonly code = 'SLC_BAD_GATEWAY'
+  static readonly kind = 'upstream'
+  static readonly meaning = 'The upstream refused or reset the connection, or sent an invalid response.'
   constructor (readonly target: string, message = 'Upstream connection failed', options?: SluiceErrorOptions) {
     super(BadGatewayError.code, 502, message, options)
-  }
-}
-
-/** The upstream answered, but with a status the caller asked us to treat as a failure (dispatcher). */
-export class UpstreamStatusError extends SluiceError {
-  static readonly code = 'SLC_UPSTREAM_STATUS'
-  constructor (readonly upstreamStatus: number, readonly retryAfterMs?: number, options?: SluiceErrorOptions) {
-    super(UpstreamStatusError.code, 502, `Upstream answered ${upstreamStatus}`, options)
   }
 }
 
@@ -170,6 +226,8 @@ export class UpstreamStatusError extends SluiceError {
 
 export class ConfigError extends SluiceError {
   static readonly code = 'SLC_CONFIG_INVALID'
+  static readonly kind = 'config'
+  static readonly meaning = 'The configuration file is invalid; the message lists `file:line:col key: problem` for each error.'
   /** Each issue is already formatted as `file:line:col path: message`. */
   constructor (readonly issues: readonly string[], options?: SluiceErrorOptions) {
     super(ConfigError.code, 0, issues.join('\n'), { expose: true, ...options })
@@ -178,6 +236,9 @@ export class ConfigError extends SluiceError {
 
 export class ConfigEnvError extends SluiceError {
   static readonly code = 'SLC_CONFIG_ENV'
+  static readonly kind = 'config'
+  // eslint-disable-next-line no-template-curly-in-string -- the doc text shows the config syntax, not a template
+  static readonly meaning = 'A `${VAR}` in the config names an unset variable without a default.'
   constructor (readonly variable: string, options?: SluiceErrorOptions) {
     super(ConfigEnvError.code, 0, `environment variable ${variable} is not set and has no default`, options)
   }
@@ -187,6 +248,8 @@ export class ConfigEnvError extends SluiceError {
 
 export class QueueFullError extends SluiceError {
   static readonly code = 'SLC_QUEUE_FULL'
+  static readonly kind = 'refused'
+  static readonly meaning = "The supplier's queue is at `maxSize`."
   constructor (readonly name: string, readonly maxSize: number, options?: SluiceErrorOptions) {
     super(QueueFullError.code, 503, `Queue for ${name} is full (${maxSize})`, options)
   }
@@ -194,6 +257,8 @@ export class QueueFullError extends SluiceError {
 
 export class QueueTimeoutError extends SluiceError {
   static readonly code = 'SLC_QUEUE_TIMEOUT'
+  static readonly kind = 'refused'
+  static readonly meaning = 'The call could not start before its deadline (its `timeout`) for want of a token or a slot.'
   constructor (readonly name: string, options?: SluiceErrorOptions) {
     super(QueueTimeoutError.code, 503, `Request to ${name} could not start before its deadline`, options)
   }
@@ -201,6 +266,8 @@ export class QueueTimeoutError extends SluiceError {
 
 export class SupplierUnknownError extends SluiceError {
   static readonly code = 'SLC_SUPPLIER_UNKNOWN'
+  static readonly kind = 'caller'
+  static readonly meaning = '`request()` named a supplier that is not configured.'
   constructor (readonly supplier: string, options?: SluiceErrorOptions) {
     super(SupplierUnknownError.code, 0, `Unknown supplier "${supplier}"`, options)
   }
@@ -208,6 +275,8 @@ export class SupplierUnknownError extends SluiceError {
 
 export class InvalidOptionsError extends SluiceError {
   static readonly code = 'SLC_INVALID_OPTIONS'
+  static readonly kind = 'caller'
+  static readonly meaning = 'Options or a request passed to a library call are invalid (the message names the field), or undici refused to send the request as given. Nothing was sent; it is never retried and never counted by the breaker.'
   constructor (message: string, options?: SluiceErrorOptions) {
     super(InvalidOptionsError.code, 0, message, { expose: true, ...options })
   }
@@ -215,6 +284,8 @@ export class InvalidOptionsError extends SluiceError {
 
 export class AbortedError extends SluiceError {
   static readonly code = 'SLC_ABORTED'
+  static readonly kind = 'cancelled'
+  static readonly meaning = "The caller's `AbortSignal` fired, or the client went away."
   constructor (message = 'The operation was aborted', options?: SluiceErrorOptions) {
     super(AbortedError.code, 499, message, options)
   }
@@ -224,6 +295,8 @@ export class AbortedError extends SluiceError {
 
 export class StoreUnavailableError extends SluiceError {
   static readonly code = 'SLC_STORE_UNAVAILABLE'
+  static readonly kind = 'refused'
+  static readonly meaning = 'The rate-limit store failed to answer at all (a custom `LimiterStore` whose `take` rejects). Redis errors never raise it: they answer with `onStoreError`, where `allow` sends without a token and `deny` holds calls until Redis answers again or their `timeout` ends them with `SLC_QUEUE_TIMEOUT`.'
   constructor (message = 'State store unavailable', options?: SluiceErrorOptions) {
     super(StoreUnavailableError.code, 503, message, options)
   }
@@ -233,6 +306,8 @@ export class StoreUnavailableError extends SluiceError {
 
 export class ShuttingDownError extends SluiceError {
   static readonly code = 'SLC_SHUTTING_DOWN'
+  static readonly kind = 'cancelled'
+  static readonly meaning = 'The gateway or dispatcher is closing and accepts no new work.'
   constructor (options?: SluiceErrorOptions) {
     super(ShuttingDownError.code, 503, 'Shutting down', options)
   }
@@ -240,6 +315,8 @@ export class ShuttingDownError extends SluiceError {
 
 export class InternalError extends SluiceError {
   static readonly code = 'SLC_INTERNAL'
+  static readonly kind = 'internal'
+  static readonly meaning = 'An unexpected error; it is logged with its stack.'
   constructor (options?: SluiceErrorOptions) {
     super(InternalError.code, 500, 'Internal error', options)
   }
@@ -249,18 +326,29 @@ export class InternalError extends SluiceError {
 
 export class UsageError extends SluiceError {
   static readonly code = 'SLC_USAGE'
+  static readonly kind = 'config'
+  static readonly meaning = 'The command line was not understood (exit code 2).'
   constructor (message: string, options?: SluiceErrorOptions) {
     super(UsageError.code, 0, message, { expose: true, ...options })
   }
 }
 
+/** What every error class declares: its code, kind and meaning (a test checks each declares its own). */
+export interface ErrorClass {
+  new (...args: never[]): SluiceError
+  readonly code: string
+  readonly kind: ErrorKind
+  readonly meaning: string
+  readonly name: string
+}
+
 /** Every code above, for docs and tests. */
-export const ERROR_CLASSES = [
+export const ERROR_CLASSES: readonly ErrorClass[] = [
   RouteNotFoundError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError,
   InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError,
   UnauthenticatedError, ForbiddenError, RateLimitedError, QuotaExceededError,
   UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError,
-  BadGatewayError, UpstreamStatusError, ConfigError, ConfigEnvError,
+  BadGatewayError, ConfigError, ConfigEnvError,
   QueueFullError, QueueTimeoutError, SupplierUnknownError, InvalidOptionsError, AbortedError,
   StoreUnavailableError, ShuttingDownError, InternalError, UsageError,
-] as const
+]

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseRetryAfter, retryAfterFromError, retryAfterFromResponse } from './retry-after.js'
-import { UpstreamStatusError } from '../errors.js'
+import { BadGatewayError, RateLimitedError } from '../errors.js'
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0)
 
@@ -30,8 +30,10 @@ test('retryAfterFromResponse reads only response-like results', () => {
 })
 
 test('retryAfterFromError reads retryAfterMs', () => {
-  assert.equal(retryAfterFromError(new UpstreamStatusError(429, 1500)), 1500)
-  assert.equal(retryAfterFromError(new UpstreamStatusError(429)), undefined)
-  assert.equal(retryAfterFromError(new Error('x')), undefined)
+  assert.equal(retryAfterFromError(new RateLimitedError(1500)), 1500)
+  assert.equal(retryAfterFromError(new BadGatewayError('t', 'busy', { retryAfterMs: 2500 })), 2500)
+  assert.equal(retryAfterFromError(new BadGatewayError('t')), undefined)
+  assert.equal(retryAfterFromError(new RateLimitedError(-5)), 0)
+  assert.equal(retryAfterFromError(Object.assign(new Error('x'), { retryAfterMs: 10 })), undefined, 'a declared field, not any property')
   assert.equal(retryAfterFromError(null), undefined)
 })

@@ -1,6 +1,8 @@
 // Retry-After (RFC 9110 §10.2.3) is either delay-seconds or an HTTP-date. Both the retry policy and
 // the breaker honour it, from a response header or from an error that carries `retryAfterMs`.
 
+import { SluiceError } from '../errors.js'
+
 export type HeaderValue = string | string[] | undefined
 
 /** The minimal shape of an HTTP response as policies see it: lowercase header names. */
@@ -34,9 +36,9 @@ export function retryAfterFromResponse (r: unknown, nowWallMs: number = Date.now
   return looksLikeResponse(r) ? parseRetryAfter(r.headers['retry-after'], nowWallMs) : undefined
 }
 
-/** `retryAfterMs` carried by an error (RateLimitedError, UpstreamStatusError, CircuitOpenError…). */
+/** `retryAfterMs` declared by a Sluice error (RateLimitedError, CircuitOpenError…), capped below at 0. */
 export function retryAfterFromError (err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null) return undefined
-  const ms = (err as { retryAfterMs?: unknown }).retryAfterMs
-  return typeof ms === 'number' && Number.isFinite(ms) ? Math.max(0, ms) : undefined
+  if (!SluiceError.is(err)) return undefined
+  const ms = err.retryAfterMs
+  return ms !== undefined && Number.isFinite(ms) ? Math.max(0, ms) : undefined
 }

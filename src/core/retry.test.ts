@@ -8,7 +8,7 @@ import { rootContext } from './policy.js'
 import type { CallMeta, PolicyContext } from './policy.js'
 import {
   AbortedError, BadGatewayError, CircuitOpenError, QueueFullError, QueueTimeoutError,
-  UpstreamSaturatedError, UpstreamStatusError, UpstreamTimeoutError,
+  InvalidOptionsError, UpstreamSaturatedError, UpstreamTimeoutError,
 } from '../errors.js'
 
 interface Res { status: number, headers: Record<string, string>, n: number }
@@ -87,8 +87,10 @@ test('which thrown errors are retried', async () => {
     { desc: 'undici fetch failed → cause', err: new TypeError('fetch failed', { cause: coded('ECONNRESET') }), retried: true },
     { desc: 'SLC_BAD_GATEWAY', err: new BadGatewayError('t'), retried: true },
     { desc: 'SLC_UPSTREAM_TIMEOUT', err: new UpstreamTimeoutError('t', 10), retried: true },
-    { desc: 'SLC_UPSTREAM_STATUS listed', err: new UpstreamStatusError(503), retried: true },
-    { desc: 'SLC_UPSTREAM_STATUS unlisted', err: new UpstreamStatusError(500), retried: false },
+    ...['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].map(code => ({ desc: `${code} (nothing was sent)`, err: coded(code), retried: true })),
+    ...['UND_ERR_INVALID_ARG', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED']
+      .map(code => ({ desc: `${code} (the caller's request, or a closed client)`, err: coded(code), retried: false })),
+    { desc: 'SLC_INVALID_OPTIONS', err: new InvalidOptionsError('bad path'), retried: false },
     { desc: 'SLC_CIRCUIT_OPEN', err: new CircuitOpenError('b', 100), retried: false },
     { desc: 'SLC_QUEUE_FULL', err: new QueueFullError('q', 1), retried: false },
     { desc: 'SLC_UPSTREAM_SATURATED', err: new UpstreamSaturatedError('u'), retried: false },
@@ -119,7 +121,7 @@ test('Retry-After decides the delay (seconds, HTTP-date, error field), capped by
     { desc: 'HTTP-date', first: () => res(429, 1, { 'retry-after': inThree }), want: 3000 },
     { desc: 'capped', first: () => res(503, 1, { 'retry-after': '3600' }), want: 5000 },
     { desc: 'zero', first: () => res(503, 1, { 'retry-after': '0' }), want: 0 },
-    { desc: 'error retryAfterMs', first: () => new UpstreamStatusError(429, 1500), want: 1500 },
+    { desc: 'error retryAfterMs', first: () => new BadGatewayError('t', 'busy', { retryAfterMs: 1500 }), want: 1500 },
     { desc: 'no hint → backoff', first: () => res(503, 1), want: 50 },
   ]
   for (const c of cases) {

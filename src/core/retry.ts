@@ -6,7 +6,8 @@ import { backoffDelay } from './backoff.js'
 import { looksLikeResponse, retryAfterFromError, retryAfterFromResponse } from './retry-after.js'
 import type { RetryBudget, RetryBudgetOptions } from './retry-budget.js'
 import { createRetryBudget, DEFAULT_RETRY_BUDGET, isRetryBudget } from './retry-budget.js'
-import { AbortedError, InvalidOptionsError, SluiceError, UpstreamStatusError } from '../errors.js'
+import { AbortedError, InvalidOptionsError } from '../errors.js'
+import { retryableCode } from '../error-kinds.js'
 
 export interface RetryOptions {
   /** Total attempts including the first (1 = never retry). */
@@ -59,35 +60,9 @@ export interface RetryPolicy extends Policy {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT',
-  'SLC_BAD_GATEWAY', 'SLC_UPSTREAM_TIMEOUT',
-])
-
 export function isReplayable (meta: CallMeta, retryNonIdempotent = false): boolean {
   return retryNonIdempotent || meta.idempotent === true || meta.method === undefined ||
     IDEMPOTENT.has(meta.method.toUpperCase())
-}
-
-/**
- * Why `err` deserves another attempt, or undefined when it does not. Gate rejections, open circuits
- * and aborts are never listed: retrying them only adds load where load is the problem. undici wraps
- * socket errors (`fetch failed` → cause), so the cause chain is searched a few levels deep.
- */
-export function retryableErrorReason (err: unknown, retryOnStatus: ReadonlySet<number>): string | undefined {
-  if (SluiceError.is(err) && err.code === UpstreamStatusError.code) {
-    const s = (err as UpstreamStatusError).upstreamStatus
-    return retryOnStatus.has(s) ? `status ${s}` : undefined
-  }
-  let e: unknown = err
-  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth++) {
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code
-    if (SluiceError.is(e)) return undefined
-    e = (e as { cause?: unknown }).cause
-  }
-  return undefined
 }
 
 type Outcome<T> = { ok: true, value: T } | { ok: false, error: unknown }
@@ -120,7 +95,9 @@ export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, ra
       if (pc.signal.aborted) return settle(o)
       const reason = o.ok
         ? `status ${(o.value as { status: number }).status}`
-        : retryableErrorReason(o.error, statuses)
+        // Its kind decides (src/error-kinds.ts): gate rejections, open circuits, caller errors and
+        // aborts never qualify, as retrying them only adds load or repeats a mistake.
+        : retryableCode(o.error)
       if (reason === undefined) return settle(o)
 
       const failed = o

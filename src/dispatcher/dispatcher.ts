@@ -13,7 +13,8 @@ import type { CallHost, Finished } from './call.js'
 import { normalizeOptions } from './options.js'
 import type { DispatcherOptions } from './options.js'
 import { prepareRequest } from './request.js'
-import type { DispatchRequest, Prepared } from './request.js'
+import { checkRequest } from './request-check.js'
+import type { DispatchRequest } from './request.js'
 import type { DispatchResponse } from './response.js'
 import { openStore } from './store.js'
 import { StoreHealth, warningLogger } from './store-health.js'
@@ -144,12 +145,8 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
 
   function call (s: Supplier, req: DispatchRequest): Promise<DispatchResponse> {
     const started = clock.now()
-    let prepared: Prepared
-    try {
-      prepared = prepareRequest(req, s.config, clock)
-    } catch (err) {
-      return Promise.reject(err)
-    }
+    const prepared = prepareRequest(req, s.config, clock)
+    s.stats.requests++
     return Call.start(host, s, prepared, req.signal, started)
   }
 
@@ -173,11 +170,16 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
 
   return {
     request (req) {
-      if (closing !== undefined) return Promise.reject(new ShuttingDownError())
-      const s = suppliers.get(req?.supplier)
-      if (s === undefined) return Promise.reject(new SupplierUnknownError(String(req?.supplier)))
-      s.stats.requests++
-      return call(s, req)
+      // Never a synchronous throw: a caller awaiting the promise (a bulk run) must see every error there.
+      try {
+        if (closing !== undefined) return Promise.reject(new ShuttingDownError())
+        checkRequest(req)
+        const s = suppliers.get(req.supplier)
+        if (s === undefined) return Promise.reject(new SupplierUnknownError(req.supplier))
+        return call(s, req)
+      } catch (err) {
+        return Promise.reject(err)
+      }
     },
     metrics () {
       const out: Record<string, SupplierMetrics> = {}

@@ -1,18 +1,16 @@
 // How a finished call is counted, and the per-supplier snapshot behind `dispatcher.metrics()`.
 
-import { SluiceError } from '../errors.js'
+import { isNeutral } from '../error-kinds.js'
 import type { AttemptResult } from './response.js'
 import type { Supplier } from './supplier.js'
 import type { SupplierMetrics } from './stats.js'
 
 export type Outcome = 'success' | 'failure' | 'rejected'
 
-/** Refusals made before anything reached the supplier: load and lifecycle, not supplier health. */
-const REJECTIONS = new Set(['SLC_QUEUE_FULL', 'SLC_QUEUE_TIMEOUT', 'SLC_CIRCUIT_OPEN', 'SLC_SHUTTING_DOWN', 'SLC_ABORTED'])
-
 export function classifyOutcome (res: AttemptResult | undefined, err: unknown): Outcome {
   if (res !== undefined) return res.status >= 500 || res.status === 429 ? 'failure' : 'success'
-  return SluiceError.is(err) && REJECTIONS.has(err.code) ? 'rejected' : 'failure'
+  // Load, lifecycle and the caller's own mistakes say nothing of the supplier (src/error-kinds.ts).
+  return isNeutral(err) ? 'rejected' : 'failure'
 }
 
 export function snapshot (s: Supplier): SupplierMetrics {

@@ -59,7 +59,14 @@ function encodeBody (body: unknown, headers: Record<string, string>): Buffer | s
   if (typeof body === 'string' || Buffer.isBuffer(body)) return body
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
   if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json'
-  return JSON.stringify(body)
+  let json: string | undefined
+  try {
+    json = JSON.stringify(body)
+  } catch (err) {
+    throw new InvalidOptionsError(`request.body: cannot be sent as JSON (${(err as Error).message})`, { cause: err })
+  }
+  if (json === undefined) throw new InvalidOptionsError(`request.body: cannot be sent as JSON (a ${typeof body})`)
+  return json
 }
 
 /**
@@ -73,9 +80,9 @@ function headersFor (req: DispatchRequest, cfg: SupplierConfig): Record<string, 
   return { ...cfg.headers, ...req.headers }
 }
 
+/** `req` has passed checkRequest (request-check.ts); the options it names are read here. */
 export function prepareRequest (req: DispatchRequest, cfg: SupplierConfig, clock: Clock): Prepared {
   const reqPath = req.path
-  if (typeof reqPath !== 'string') throw new InvalidOptionsError('request.path: must be a string')
   const method = req.method === undefined ? 'GET' : req.method.toUpperCase()
   const headers = headersFor(req, cfg)
   const body = encodeBody(req.body, headers)

@@ -16,7 +16,8 @@
 import { Pool, util } from 'undici'
 import type { Dispatcher } from 'undici'
 import type { AttemptWatcher } from '../core/timeout.js'
-import { AbortedError, BadGatewayError } from '../errors.js'
+import { AbortedError } from '../errors.js'
+import { attemptError } from './attempt-error.js'
 import type { AttemptResult, ResponseHeaders } from './response.js'
 
 export interface TransportRequest {
@@ -122,7 +123,7 @@ class BufferedExchange implements Dispatcher.DispatchHandler, AttemptWatcher {
   onError (err: Error): void {
     this.#settle()
     if (this.#cut) this.#reject(this.#reason ?? new AbortedError())
-    else this.#reject(new BadGatewayError(this.#cfg.origin, `${this.#cfg.name}: ${err.message}`, { cause: err }))
+    else this.#reject(attemptError(err, this.#cfg))
   }
 
   #settle (): void {

@@ -70,7 +70,7 @@ export const DispatcherConfigSchema = Type.Object({
       type: Type.Literal('redis'),
       url: Type.String({ description: 'redis://host:port — shared quotas across processes' }),
       prefix: Type.Optional(Name()),
-      onStoreError: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('deny')], { description: 'When Redis is unreachable [allow]' })),
+      onStoreError: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('deny')], { description: 'When Redis is unreachable: `allow` sends without a token; `deny` holds calls until Redis answers again (a call\'s `timeout` ends the wait with SLC_QUEUE_TIMEOUT) [allow]' })),
     }, strict),
   ])),
 }, strict)

@@ -6,7 +6,7 @@ import { ManualClock } from '../manual-clock.js'
 import { rootContext } from '../policy.js'
 import {
   AbortedError, CircuitOpenError, QueueFullError, QueueTimeoutError, RateLimitedError, ShuttingDownError,
-  UpstreamSaturatedError, UpstreamStatusError, UpstreamTimeoutError,
+  BadGatewayError, InvalidOptionsError, UpstreamSaturatedError, UpstreamTimeoutError,
 } from '../../errors.js'
 
 function setup (opts: Partial<BreakerOptions> = {}) {
@@ -128,7 +128,7 @@ test('Retry-After on the failure extends the open period, capped at 10 × openFo
     { desc: 'header seconds', failure: { status: 503, headers: { 'retry-after': '5' } }, openMs: 5000 },
     { desc: 'shorter than openFor', failure: { status: 503, headers: { 'retry-after': '0' } }, openMs: 1000 },
     { desc: 'capped', failure: { status: 429, headers: { 'retry-after': '3600' } }, openMs: 10_000 },
-    { desc: 'error field', failure: new UpstreamStatusError(503, 2500), openMs: 2500 },
+    { desc: 'error field', failure: new BadGatewayError('t', 'busy', { retryAfterMs: 2500 }), openMs: 2500 },
     { desc: 'disabled', failure: { status: 503, headers: { 'retry-after': '5' } }, useRetryAfter: false, openMs: 1000 },
   ]
   for (const c of cases) {
@@ -141,10 +141,12 @@ test('Retry-After on the failure extends the open period, capped at 10 × openFo
   }
 })
 
-test('gate rejections and caller aborts never count as failures', async () => {
+test('gate rejections, caller errors and caller aborts never count as failures', async () => {
+  const coded = (code: string) => Object.assign(new Error(code), { code })
   const gates = [
     new QueueFullError('q', 1), new QueueTimeoutError('q'), new UpstreamSaturatedError('u'),
     new RateLimitedError(10), new AbortedError(), new ShuttingDownError(), new CircuitOpenError('inner', 5),
+    new InvalidOptionsError('invalid request path'), coded('UND_ERR_INVALID_ARG'), coded('UND_ERR_CLOSED'),
   ]
   const s = setup({ consecutiveFailures: 1 })
   for (const g of gates) assert.equal(await s.call(g), g)

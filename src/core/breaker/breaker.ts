@@ -3,7 +3,8 @@ import { systemClock } from '../clock.js'
 import type { Policy, PolicyContext } from '../policy.js'
 import { Emitter } from '../events.js'
 import { looksLikeResponse, retryAfterFromError, retryAfterFromResponse } from '../retry-after.js'
-import { CircuitOpenError, InvalidOptionsError, SluiceError } from '../../errors.js'
+import { CircuitOpenError, InvalidOptionsError } from '../../errors.js'
+import { isNeutral } from '../../error-kinds.js'
 import type { BreakerStrategy } from './strategy.js'
 import { consecutiveStrategy } from './consecutive.js'
 import { ratioStrategy } from './ratio.js'
@@ -50,15 +51,6 @@ export interface CircuitBreaker extends Policy {
    */
   settle (ticket: number, ok: boolean, outcome: unknown, signal: AbortSignal, now?: number): void
 }
-
-/**
- * Errors that say nothing about the upstream's health: our own gates turning load away, and callers
- * giving up. Counting them would let a traffic spike, or impatient clients, trip the breaker.
- */
-const NEUTRAL_CODES = new Set([
-  'SLC_QUEUE_FULL', 'SLC_QUEUE_TIMEOUT', 'SLC_UPSTREAM_SATURATED', 'SLC_RATE_LIMITED',
-  'SLC_ABORTED', 'SLC_SHUTTING_DOWN', 'SLC_CIRCUIT_OPEN',
-])
 
 type Outcome = 'success' | 'failure' | 'neutral'
 
@@ -171,7 +163,8 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
   }
 
   function recordError (t: Ticket, err: unknown, signal: AbortSignal, now?: number): void {
-    const neutral = signal.aborted || (SluiceError.is(err) && NEUTRAL_CODES.has(err.code))
+    // A call its caller gave up on, or an error that blames someone else (src/error-kinds.ts).
+    const neutral = signal.aborted || isNeutral(err)
     record(t, neutral ? 'neutral' : 'failure', retryAfterFromError(err), now)
   }
 

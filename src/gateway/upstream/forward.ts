@@ -22,16 +22,13 @@ import type { Dispatcher } from 'undici'
 import {
   AbortedError, BadGatewayError, PayloadTooLargeError, SluiceError, UpstreamTimeoutError,
 } from '../../errors.js'
+import { CONNECT_FAILURES } from '../../error-kinds.js'
 import type { Answer, BodySource, Exchange } from '../contract.js'
 import { filterResponseHeaders, removeHeader } from '../headers.js'
 import { Deadlined } from './deadline.js'
 import type { DeadlineQueue } from './deadline.js'
 import { forwardInformational } from './informational.js'
 import type { Target } from './target.js'
-
-const CONNECT_FAILURES = new Set([
-  'ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED',
-])
 
 export class Forward extends Deadlined implements Dispatcher.DispatchHandler, BodySource {
   readonly #ctx: Exchange
