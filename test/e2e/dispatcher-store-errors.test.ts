@@ -4,6 +4,7 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { ManualClock } from '../../src/core/manual-clock.js'
 import { createDispatcher } from '../../src/dispatcher/dispatcher.js'
 import type { LimiterStore } from '../../src/core/limiter/limiter.js'
 import { REDIS_SKIP_REASON, startRedis } from '../helpers/redis-server.js'
@@ -39,15 +40,22 @@ test('Redis down with onStoreError deny: calls are held, and their timeout ends 
   const redis = await startRedis()
   if (redis === undefined) return t.skip(REDIS_SKIP_REASON)
   const server = await startSupplier({})
+  const clock = new ManualClock()
   const d = createDispatcher({
     suppliers: { s: { baseUrl: server.url, rateLimit: { rps: 1000 }, retry: false } },
     store: { type: 'redis', url: redis.url, prefix: 'deny-timeout', onStoreError: 'deny' },
+    clock,
   })
+  const denied = new Promise<void>(resolve => d.storeEvents!.on(e => { if (e.fallback === 'deny') resolve() }))
   try {
     assert.equal((await d.request({ supplier: 's', path: '/' })).status, 200)
     await redis.stop()
-    assert.equal(await codeOf(d.request({ supplier: 's', path: '/held', timeout: '300ms' })), 'SLC_QUEUE_TIMEOUT')
-    assert.equal(server.count, 1, 'nothing sent while the store could not say yes')
+    const held = codeOf(d.request({ supplier: 's', path: '/held', timeout: '300ms' }))
+    await denied
+    assert.equal(server.count, 1, 'nothing sent while the store cannot say yes')
+    clock.advance(300)
+    assert.equal(await held, 'SLC_QUEUE_TIMEOUT')
+    assert.equal(server.count, 1)
   } finally {
     await d.close()
     await server.close()
