@@ -63,7 +63,7 @@ const failing: Array<{ desc: string, text: string, want: string }> = [
   },
 ]
 
-const deps = () => ({ clock: systemClock, random: Math.random, logger: createLogger({ level: 'silent' }), metrics: createMetrics() })
+const deps = () => ({ clock: systemClock, random: Math.random, logger: createLogger({ level: 'silent' }), metrics: createMetrics(), affinityKey: Buffer.alloc(32) })
 
 test('each build-time check runs in validation, with a location', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-build-checks-'))

@@ -5,6 +5,7 @@
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import type { GatewayConfig } from '../config/schema/index.js'
+import { sharedAffinityKeyEnv } from './affinity-key.js'
 
 /** server.workers resolved to a number ("auto" = one per CPU). */
 export function workerCount (config: GatewayConfig): number {
@@ -41,8 +42,10 @@ export async function runClustered (
   const started = new Map<number, number>()
   let stopping = false
 
+  // One affinity-cookie key for every worker, replacements included, so pins hold across them.
+  const workerEnv = sharedAffinityKeyEnv()
   const fork = (): void => {
-    const w = cluster.fork()
+    const w = cluster.fork(workerEnv)
     started.set(w.id, Date.now())
   }
   for (let i = 0; i < workers; i++) fork()

@@ -4,6 +4,7 @@
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { Clock } from '../core/clock.js'
+import type { TLSSocket } from 'node:tls'
 import type { Logger } from '../observability/logger.js'
 import type { CidrMatcher } from './cidr.js'
 import { resolveClientIp } from './client-ip.js'
@@ -101,8 +102,17 @@ export class Context implements Exchange {
 
   get remoteAddress (): string { return this.req.socket.remoteAddress ?? '' }
 
+  /** The client's address: the peer, or behind trusted proxies the rightmost untrusted XFF entry. */
   get clientIp (): string {
     return (this.#clientIp ??= resolveClientIp(this.remoteAddress, this.forwardedFor, this.#trusted))
+  }
+
+  /** The client reached the gateway over https: TLS here, or X-Forwarded-Proto from a trusted proxy. */
+  get secure (): boolean {
+    if (this.forwardedProto !== undefined && this.#trusted(this.remoteAddress)) {
+      return this.forwardedProto.trimStart().slice(0, 5).toLowerCase() === 'https'
+    }
+    return (this.req.socket as TLSSocket).encrypted === true
   }
 
   /** Aborts when the client goes away before the response is complete. Created on first use. */

@@ -113,6 +113,8 @@ export interface RequestContext {
   consumer: Consumer | undefined
   /** Status sent downstream; 0 until the head is written. */
   readonly status: number
+  /** The client-facing scheme is https: TLS here, or X-Forwarded-Proto from a trusted proxy. */
+  readonly secure: boolean
   /** Headers to send upstream, flat; hop-by-hop already removed. Stages may push more. */
   readonly upstreamHeaders: string[]
   readonly forwardedFor: string | undefined

@@ -14,6 +14,7 @@ import { createLogger } from '../observability/logger.js'
 import type { Logger } from '../observability/logger.js'
 import { createMetrics } from '../observability/metrics.js'
 import type { Metrics } from '../observability/metrics.js'
+import { processAffinityKey } from './affinity-key.js'
 import { createServer } from './server.js'
 import { buildSnapshot, LiveSnapshot, retiredTargets } from './snapshot.js'
 import type { Snapshot } from './snapshot.js'
@@ -53,7 +54,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const logger = opts.logger ?? createLogger({ level: first.logging.level })
   const metrics = opts.metrics ?? createMetrics()
   const clock = opts.clock ?? systemClock
-  const deps = { clock, random: opts.random ?? Math.random, logger, metrics }
+  const deps = { clock, random: opts.random ?? Math.random, logger, metrics, affinityKey: processAffinityKey() }
   const access = createAccessLog(logger)
   const sc = first.server
 

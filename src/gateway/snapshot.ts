@@ -27,6 +27,8 @@ export interface SnapshotDeps {
   random: Random
   logger: Logger
   metrics: Metrics
+  /** Signs affinity cookies of upstreams without `affinity.secret` (affinity-key.ts). */
+  affinityKey: Buffer
 }
 
 export interface Snapshot {
@@ -111,7 +113,11 @@ function buildUpstream (
     hashOn: uc.hashOn,
     affinity: uc.affinity === undefined
       ? undefined
-      : { cookie: uc.affinity.cookie, ttlMs: parseDuration(uc.affinity.ttl) },
+      : {
+          cookie: uc.affinity.cookie,
+          ttlMs: parseDuration(uc.affinity.ttl),
+          key: uc.affinity.secret ?? deps.affinityKey,
+        },
     responseTimeoutMs: parseDuration(uc.timeouts.response),
   }, targets, deps)
 }

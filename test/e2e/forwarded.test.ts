@@ -100,3 +100,63 @@ describe('from a trusted proxy', () => {
     assert.equal(e.headers['true-client-ip'], '6.6.6.6')
   })
 })
+
+describe('the resolved client address and scheme drive the balancers', () => {
+  let x: TestUpstream, y: TestUpstream
+  let gw: TestGateway
+
+  before(async () => {
+    [x, y] = await Promise.all([startUpstream('x'), startUpstream('y')])
+    const two = `[{ url: ${x.url} }, { url: ${y.url} }]`
+    gw = await startGateway(`server: { port: 0, trustedProxies: [127.0.0.1] }
+upstreams:
+  byIp: { balancer: consistent-hash, hashOn: ip, targets: ${two} }
+  sticky: { affinity: { cookie: pin }, targets: ${two} }
+routes:
+  - { name: ip, match: { path: /ip }, upstream: byIp }
+  - { name: sticky, match: { path: /sticky }, upstream: sticky }
+`)
+  })
+
+  after(async () => {
+    await gw.close()
+    await Promise.all([x.close(), y.close()])
+  })
+
+  test('hashOn: ip hashes the client a trusted proxy names, not the proxy', async () => {
+    const seen = new Map<string, string>()
+    for (let i = 1; i <= 24; i++) {
+      const client = `198.51.100.${i}`
+      const r = await send(gw.url, '/ip', { headers: { 'x-forwarded-for': `6.6.6.6, ${client}` } })
+      seen.set(client, r.headers['x-upstream'] as string)
+    }
+    const counts = [...seen.values()].reduce((n, u) => ({ ...n, [u]: (n[u] ?? 0) + 1 }), {} as Record<string, number>)
+    assert.ok((counts.x ?? 0) > 0 && (counts.y ?? 0) > 0, `every client went to one target: ${JSON.stringify(counts)}`)
+    // The same client keeps its target, whatever it writes left of the proxy's entry.
+    for (const [client, upstream] of [...seen].slice(0, 6)) {
+      const r = await send(gw.url, '/ip', { headers: { 'x-forwarded-for': `7.7.7.7, ${client}` } })
+      assert.equal(r.headers['x-upstream'], upstream, client)
+    }
+  })
+
+  test('the affinity cookie is Secure when the client-facing scheme is https', async () => {
+    const viaProxy = await send(gw.url, '/sticky', { headers: { 'x-forwarded-proto': 'https' } })
+    assert.match(String(viaProxy.headers['set-cookie']), /^pin=[\w-]{22}; .*; Secure$/)
+    const plain = await send(gw.url, '/sticky')
+    assert.doesNotMatch(String(plain.headers['set-cookie']), /Secure/)
+  })
+
+  test('an untrusted client\'s claim of https does not make the cookie Secure', async () => {
+    const direct = await startGateway(`
+upstreams: { sticky: { affinity: { cookie: pin }, targets: [{ url: ${x.url} }] } }
+routes: [{ name: sticky, match: { path: / }, upstream: sticky }]
+`)
+    try {
+      const r = await send(direct.url, '/', { headers: { 'x-forwarded-proto': 'https' } })
+      assert.match(String(r.headers['set-cookie']), /^pin=/)
+      assert.doesNotMatch(String(r.headers['set-cookie']), /Secure/)
+    } finally {
+      await direct.close()
+    }
+  })
+})

@@ -50,3 +50,41 @@ routes: [{ name: all, match: { path: / }, upstream: up }]
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('an affinity pin made by one worker holds on every worker (one cluster-wide cookie key)', { timeout: 30_000 }, async () => {
+  const [x, y] = await Promise.all([startUpstream('x'), startUpstream('y')])
+  const fixed = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-aff-'))
+  const file = join(dir, 'sluice.yaml')
+  writeFileSync(file, `
+server: { port: ${fixed} }
+logging: { level: warn }
+upstreams: { sticky: { affinity: { cookie: pin }, targets: [{ url: ${x.url} }, { url: ${y.url} }] } }
+routes: [{ name: all, match: { path: / }, upstream: sticky }]
+`)
+  const helper = fileURLToPath(new URL('../helpers/gateway.ts', import.meta.url))
+  const primary = spawn(process.execPath, ['--import', 'tsx', helper, file, '2'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: primary.stdout! })
+  const pids = new Set<number>()
+  const ready = new Promise<void>(resolve => lines.on('line', (l) => {
+    pids.add((JSON.parse(l) as { pid: number }).pid)
+    if (pids.size === 2) resolve()
+  }))
+  try {
+    await ready
+    const base = `http://127.0.0.1:${fixed}`
+    const first = await send(base, '/x')
+    const cookie = String(first.headers['set-cookie']).split(';')[0]!
+    // Each request is a new connection, which the primary hands to the workers in turn.
+    for (let i = 0; i < 8; i++) {
+      const r = await send(base, '/x', { headers: { cookie } })
+      assert.equal(r.headers['x-upstream'], first.headers['x-upstream'], `request ${i}`)
+      assert.equal(r.headers['set-cookie'], undefined, `request ${i} was re-pinned`)
+    }
+  } finally {
+    primary.kill('SIGTERM')
+    await new Promise(resolve => primary.once('exit', resolve))
+    await Promise.all([x.close(), y.close()])
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -6,8 +6,8 @@ export function makeTargets (weights: readonly number[], prefix = 't'): Balancer
   return weights.map((weight, i) => ({ id: `http://${prefix}${i}:80`, weight, inFlight: 0, available: true }))
 }
 
-export function makeCtx (headers: IncomingHttpHeaders = {}, remoteAddress = '127.0.0.1'): PickContext {
-  return { headers, remoteAddress }
+export function makeCtx (headers: IncomingHttpHeaders = {}, clientIp = '127.0.0.1'): PickContext {
+  return { headers, clientIp, secure: false }
 }
 
 /** How many of `picks` picks went to each target, in target order. */

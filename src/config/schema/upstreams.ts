@@ -38,6 +38,14 @@ export const PoolSchema = Type.Object({
 export const AffinitySchema = Type.Object({
   cookie: Type.String({ minLength: 1, description: 'Name of the cookie that pins a client to a target.' }),
   ttl: Defaulted(Duration({ default: '1h', description: 'Lifetime of the affinity cookie.' })),
+  secret: Type.Optional(Type.String({
+    minLength: 16,
+    writeOnly: true,
+    description: 'Key of the HMAC that makes the cookie values, so clients cannot forge one (usually ' +
+      // eslint-disable-next-line no-template-curly-in-string -- documents the env interpolation syntax
+      '`${AFFINITY_SECRET}`). Set it so that pins survive restarts and hold across gateway instances; ' +
+      'without it each gateway (all workers of one cluster together) makes a random key at start.',
+  })),
 }, { additionalProperties: false, description: 'Cookie affinity; works with any balancer.' })
 
 export const UpstreamSchema = Type.Object({

@@ -11,7 +11,7 @@ import type { Policy, PolicyContext } from '../../core/policy.js'
 import { PayloadTooLargeError, UpstreamUnavailableError } from '../../errors.js'
 import type { Answer, Exchange, ResponseHead, Terminal } from '../contract.js'
 import { createBalancer } from './balancers/index.js'
-import type { Balancer, BalancerKind } from './balancers/index.js'
+import type { AffinityOptions, Balancer, BalancerKind } from './balancers/index.js'
 import { DeadlineQueue } from './deadline.js'
 import { Forward } from './forward.js'
 import type { Target } from './target.js'
@@ -22,7 +22,7 @@ export interface UpstreamOptions {
   hash: string
   balancer: BalancerKind
   hashOn?: string
-  affinity?: { cookie: string, ttlMs: number }
+  affinity?: AffinityOptions
   responseTimeoutMs: number
   /** Wrapped around each attempt, outermost first (retry, breaker, bulkhead, …). */
   policies?: readonly Policy[]

@@ -14,7 +14,10 @@ export interface BalancerTarget {
 
 export interface PickContext {
   readonly headers: IncomingHttpHeaders
-  readonly remoteAddress: string
+  /** The client's address as resolved behind trusted proxies (client-ip.ts). */
+  readonly clientIp: string
+  /** The client reached the gateway over https (TLS, or X-Forwarded-Proto from a trusted proxy). */
+  readonly secure: boolean
   /** Set by cookie affinity when the response must carry a Set-Cookie value. */
   setCookie?: string
 }
@@ -31,6 +34,8 @@ export interface AffinityOptions {
   cookie: string
   /** How long the browser keeps the pin, in milliseconds (sent as Max-Age in whole seconds, min 1). */
   ttlMs: number
+  /** HMAC key for the cookie values; whoever shares it (workers, instances) shares the pins. */
+  key: string | Buffer
 }
 
 export interface BalancerOptions {

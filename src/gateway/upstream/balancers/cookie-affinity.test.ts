@@ -2,11 +2,13 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { withCookieAffinity } from './cookie-affinity.js'
 import { createRoundRobin } from './round-robin.js'
+import { hash32 } from './hash.js'
 import { makeCtx, makeTargets } from '../../../../test/helpers/balancer-targets.js'
 import type { BalancerTarget, PickContext } from './balancer.js'
 
-const OPTIONS = { cookie: 'sluice_aff', ttlMs: 3_600_000 }
-const SET_COOKIE = /^sluice_aff=([0-9a-z]+); Path=\/; HttpOnly; SameSite=Lax; Max-Age=3600$/
+const KEY = 'affinity-test-key-0123456789'
+const OPTIONS = { cookie: 'sluice_aff', ttlMs: 3_600_000, key: KEY }
+const SET_COOKIE = /^sluice_aff=([0-9A-Za-z_-]+); Path=\/; HttpOnly; SameSite=Lax; Max-Age=3600$/
 
 function setup () {
   const targets = makeTargets([1, 1, 1])
@@ -97,8 +99,49 @@ test('the cookie never reveals the target URL', () => {
     for (const part of [t.id, url.hostname, url.port, encodeURIComponent(t.id), Buffer.from(t.id).toString('base64')]) {
       assert.ok(!ctx.setCookie!.includes(part), `${ctx.setCookie} contains ${part}`)
     }
-    assert.ok(value.length <= 8)
+    assert.ok(value.length <= 22)
   }
+})
+
+test('a client cannot forge a value for a target it was not given', () => {
+  const { targets, balancer } = setup()
+  const first = makeCtx()
+  assert.equal(balancer.pick(first), targets[0])
+  const given = pin(first)
+  // The value a client could compute from a target's URL without the key (the old, unkeyed
+  // scheme), or a given value with one character changed, never selects a target.
+  const forged = [
+    ...targets.map(t => `sluice_aff=${hash32(t.id).toString(36)}`),
+    given.slice(0, -1) + (given.endsWith('A') ? 'B' : 'A'),
+  ]
+  for (const cookie of forged) {
+    const ctx = makeCtx({ cookie })
+    balancer.pick(ctx)
+    assert.ok(ctx.setCookie !== undefined, `${cookie} was accepted as a pin`)
+  }
+})
+
+test('values are keyed: the same key agrees (restarts, workers), another key does not', () => {
+  const targets = makeTargets([1, 1, 1])
+  const values = (key: string) => targets.map(() => {
+    const ctx = makeCtx()
+    withCookieAffinity(createRoundRobin(targets), targets, { ...OPTIONS, key }).pick(ctx)
+    return ctx.setCookie
+  })
+  const a = values(KEY)
+  assert.deepEqual(values(KEY), a)
+  const b = values('another-key-0123456789abcdef')
+  for (let i = 0; i < a.length; i++) assert.notEqual(b[i], a[i])
+})
+
+test('Secure is added when the client-facing scheme is https', () => {
+  const { balancer } = setup()
+  const plain = makeCtx()
+  balancer.pick(plain)
+  assert.ok(!/Secure/.test(plain.setCookie!), plain.setCookie)
+  const secure = { ...makeCtx(), secure: true }
+  balancer.pick(secure)
+  assert.match(secure.setCookie!, /; Secure$/)
 })
 
 test('returns undefined and sets no cookie when no target is left', () => {
@@ -115,9 +158,10 @@ test('returns undefined and sets no cookie when no target is left', () => {
 test('Max-Age is whole seconds, at least 1; bad options are config errors', () => {
   const targets = makeTargets([1])
   const ctx = makeCtx()
-  withCookieAffinity(createRoundRobin(targets), targets, { cookie: 'a', ttlMs: 1500 }).pick(ctx)
+  withCookieAffinity(createRoundRobin(targets), targets, { cookie: 'a', ttlMs: 1500, key: KEY }).pick(ctx)
   assert.match(ctx.setCookie!, /; Max-Age=1$/)
   const bad = [{ cookie: 'a b', ttlMs: 1000 }, { cookie: '', ttlMs: 1000 }, { cookie: 'a', ttlMs: 0 }, { cookie: 'a', ttlMs: NaN }]
+    .map(o => ({ ...o, key: KEY }))
   for (const options of bad) {
     assert.throws(() => withCookieAffinity(createRoundRobin(targets), targets, options), { code: 'SLC_CONFIG_INVALID' })
   }

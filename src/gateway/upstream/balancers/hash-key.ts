@@ -9,7 +9,8 @@ export type KeyHasher = (ctx: PickContext) => number
 /** Compiles `header:NAME`, `cookie:NAME` or `ip` once, so a pick only reads and hashes in place. */
 export function compileKeyHasher (hashOn: string): KeyHasher {
   if (hashOn === 'ip') {
-    return (ctx) => ctx.remoteAddress === '' ? -1 : hash32(ctx.remoteAddress)
+    // The resolved client, not the socket: behind a proxy every socket is the proxy's.
+    return (ctx) => ctx.clientIp === '' ? -1 : hash32(ctx.clientIp)
   }
   const colon = hashOn.indexOf(':')
   const source = hashOn.slice(0, colon)

@@ -12,7 +12,7 @@ test('the registry has every kind', () => {
 })
 
 for (const kind of KINDS) {
-  for (const affinity of [undefined, { cookie: 'aff', ttlMs: 60_000 }]) {
+  for (const affinity of [undefined, { cookie: 'aff', ttlMs: 60_000, key: 'k' }]) {
     const desc = `${kind}${affinity ? ' with affinity' : ''}`
 
     test(`${desc}: skips unavailable and excluded targets, undefined when none is left`, () => {
@@ -44,9 +44,9 @@ for (const kind of KINDS) {
 test('affinity wraps the chosen kind and pins with a cookie', () => {
   const targets = makeTargets([1, 1])
   const ctx = makeCtx()
-  const b = createBalancer('round-robin', targets, { affinity: { cookie: 'aff', ttlMs: 60_000 } })
+  const b = createBalancer('round-robin', targets, { affinity: { cookie: 'aff', ttlMs: 60_000, key: 'k' } })
   assert.equal(b.pick(ctx), targets[0])
-  assert.match(ctx.setCookie ?? '', /^aff=[0-9a-z]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=60$/)
+  assert.match(ctx.setCookie ?? '', /^aff=[\w-]{22}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=60$/)
   const cookie = ctx.setCookie!.split(';')[0]!
   for (let i = 0; i < 3; i++) assert.equal(b.pick(makeCtx({ cookie })), targets[0])
   const plain = makeCtx()
