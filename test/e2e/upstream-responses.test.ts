@@ -24,8 +24,10 @@ const ANSWERS: Record<string, string> = {
   '/looks-like-100': 'HTTP/1.1 200 OK\r\nContent-Length: 25\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n',
 }
 /** Written one byte per write, so the gateway reads the 100 (and the final head) in pieces. */
-const TRICKLED = new Set(['/100-trickled'])
+const TRICKLED = new Set(['/100-trickled', '/103-100-trickled'])
 ANSWERS['/100-trickled'] = `HTTP/1.1 100 Continue\r\nX-A: b\r\n\r\n${FINAL}`
+ANSWERS['/103-100-trickled'] = ANSWERS['/103-100'] = 'HTTP/1.1 103 Early Hints\r\nLink: </a.js>; rel=preload; as=script\r\n\r\n' +
+  `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n${FINAL}`
 
 function answer (socket: Socket, path: string): void {
   const text = ANSWERS[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'
@@ -156,6 +158,16 @@ test('an unexpected 100 arriving byte by byte, and one before the answer to an u
   const upload = await get('/100', false, 'x'.repeat(100_000))
   assert.equal(upload.status, 200)
   assert.equal(upload.body, 'ok')
+})
+
+test('a 100 after another 1xx is skipped too; the other 1xx still reach the client', async () => {
+  const r = await get('/103-100')
+  assert.equal(r.status, 200)
+  assert.equal(r.body, 'ok')
+  assert.deepEqual(r.informational.map(i => i.status), [103, 102])
+  const trickled = await get('/103-100-trickled')
+  assert.equal(trickled.status, 200)
+  assert.deepEqual(trickled.informational.map(i => i.status), [103, 102])
 })
 
 test('a response body that looks like a 100 Continue reaches the client byte for byte', async () => {

@@ -10,6 +10,7 @@
 //
 //   write "GET / HTTP/1.1\r\n…"   ─► awaiting
 //   read  "HTTP/1.1 100 …\r\n\r\n" ─► dropped, still awaiting
+//   read  "HTTP/1.1 103 …\r\n\r\n" ─► passed on (undici handles other 1xx), still awaiting
 //   read  "HTTP/1.1 200 …"         ─► passed on; not awaiting until the next request head
 //
 // A request head is the one write undici makes as a string starting `METHOD SP`; bodies are Buffers
@@ -20,9 +21,9 @@ import type { Socket } from 'node:net'
 import { buildConnector } from 'undici'
 
 const REQUEST_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ /
-/** `HTTP/1.x 100` then SP or CR: 13 bytes decide. */
+/** `HTTP/1.x 1dd` then SP or CR: 13 bytes decide. */
 const DECIDE = 13
-/** A 100 whose head is longer than this is not waited for: the bytes go to undici as they are. */
+/** A 1xx head longer than this is not waited for: the bytes go to undici as they are. */
 const MAX_HEAD = 16 * 1024
 const EMPTY = Buffer.alloc(0)
 
@@ -58,48 +59,56 @@ export function skipContinue (socket: Socket): void {
     return push.call(this, filter(chunk))
   }
 
-  /** The part of `chunk` to hand on while awaiting a response head; holds an undecided prefix. */
+  /** The part of `chunk` to hand on while awaiting a final response head; holds an undecided tail. */
   function filter (chunk: Buffer): Buffer {
     let data = held === undefined ? chunk : Buffer.concat([held, chunk])
     held = undefined
+    const out: Buffer[] = []
     while (awaiting && data.length > 0) {
-      if (data.length < DECIDE) {
-        if (couldBeContinue(data)) {
-          held = data
-          return EMPTY
-        }
+      const kind = classify(data)
+      if (kind === 'final') {
         awaiting = false
         break
       }
-      if (!isContinue(data)) {
-        awaiting = false
-        break
-      }
-      const end = data.indexOf('\r\n\r\n')
+      const end = kind === 'undecided' ? -1 : data.indexOf('\r\n\r\n')
       if (end === -1) {
         if (data.length > MAX_HEAD) {
           awaiting = false
           break
         }
         held = data
-        return EMPTY
+        data = EMPTY
+        break
       }
+      // Other 1xx go on to undici (which handles them) and the window stays open behind them.
+      if (kind === 'interim') out.push(data.subarray(0, end + 4))
       data = data.subarray(end + 4)
     }
-    return data
+    if (out.length === 0) return data
+    out.push(data)
+    return Buffer.concat(out)
   }
 }
 
-const PREFIX = Buffer.from('HTTP/1.1 100')
+const PREFIX = Buffer.from('HTTP/1.1 1')
 
-function couldBeContinue (data: Buffer): boolean {
-  for (let i = 0; i < data.length; i++) {
+/**
+ * What the bytes at a response's start are: `HTTP/1.x 1dd` then SP or CR is an informational head
+ * (100 `continue`, 101 and anything else not 1xx `final`); fewer bytes that could still become one
+ * are `undecided`.
+ */
+function classify (data: Buffer): 'continue' | 'interim' | 'final' | 'undecided' {
+  const n = Math.min(data.length, DECIDE)
+  for (let i = 0; i < n; i++) {
     const c = data[i]!
-    if (i === 7 ? c !== 0x30 && c !== 0x31 : i === 12 ? c !== 0x20 && c !== 0x0d : c !== PREFIX[i]) return false
+    const ok = i === 7
+      ? c === 0x30 || c === 0x31
+      : i === 10 || i === 11
+        ? c >= 0x30 && c <= 0x39
+        : i === 12 ? c === 0x20 || c === 0x0d : c === PREFIX[i]
+    if (!ok) return 'final'
   }
-  return true
-}
-
-function isContinue (data: Buffer): boolean {
-  return couldBeContinue(data.subarray(0, DECIDE))
+  if (n < DECIDE) return 'undecided'
+  const code = (data[10]! - 0x30) * 10 + (data[11]! - 0x30)
+  return code === 0 ? 'continue' : code === 1 ? 'final' : 'interim'
 }
