@@ -133,6 +133,16 @@ export class HttpVersionError extends SluiceError {
   }
 }
 
+/** The request path cannot be routed safely (see docs/paths.md); `message` says which rule it broke. */
+export class InvalidPathError extends SluiceError {
+  static readonly code = 'SLC_INVALID_PATH'
+  static readonly kind = 'caller'
+  static readonly meaning = 'The request path climbs above `/`, holds a backslash, a malformed `%` escape or a `.`/`..` hidden behind an encoded slash, or a rewrite would have produced a dot segment (see [paths](paths.md)).'
+  constructor (message: string, options?: SluiceErrorOptions) {
+    super(InvalidPathError.code, 400, message, options)
+  }
+}
+
 // Auth
 
 export class UnauthenticatedError extends SluiceError {
@@ -344,7 +354,7 @@ export interface ErrorClass {
 
 /** Every code above, for docs and tests. */
 export const ERROR_CLASSES: readonly ErrorClass[] = [
-  RouteNotFoundError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError,
+  RouteNotFoundError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError, InvalidPathError,
   InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError,
   UnauthenticatedError, ForbiddenError, RateLimitedError, QuotaExceededError,
   UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError,

@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { Clock } from '../core/clock.js'
 import type { TLSSocket } from 'node:tls'
+import type { InvalidPathError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
 import type { CidrMatcher } from './cidr.js'
 import { resolveClientIp } from './client-ip.js'
@@ -12,6 +13,7 @@ import type { Consumer, Exchange, Flag, Slot, Stage } from './contract.js'
 import { scanRequestHeaders } from './headers.js'
 import { resolveRequestId } from './request-id.js'
 import type { CompiledRoute } from './route.js'
+import { normalizePath } from './router/normalize-path.js'
 
 // Shared empty defaults: most requests never set a flag and most routes have no params, so the
 // Context does not allocate them up front.
@@ -29,8 +31,13 @@ export class Context implements Exchange {
   /** clock.now() when the request arrived. */
   readonly start: number
   readonly method: string
-  /** Raw path without the query, as received. */
+  /**
+   * Path without the query, normalised on arrival (router/normalize-path.ts): what routes match
+   * and what the upstream receives. The raw path when it was refused.
+   */
   readonly path: string
+  /** Why the path was refused (the server answers 400 before routing), or undefined. */
+  readonly pathError: InvalidPathError | undefined = undefined
   /** Raw query string without `?`, possibly empty. */
   readonly query: string
   readonly host: string | undefined
@@ -81,7 +88,13 @@ export class Context implements Exchange {
     this.method = req.method ?? 'GET'
     const url = req.url ?? '/'
     const q = url.indexOf('?')
-    this.path = q === -1 ? url : url.slice(0, q)
+    const raw = q === -1 ? url : url.slice(0, q)
+    try {
+      this.path = normalizePath(raw)
+    } catch (err) {
+      this.path = raw
+      this.pathError = err as InvalidPathError
+    }
     this.query = q === -1 ? '' : url.slice(q + 1)
     const scan = scanRequestHeaders(req.rawHeaders)
     this.host = scan.host

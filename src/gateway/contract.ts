@@ -95,7 +95,7 @@ export interface RequestContext {
   /** clock.now() when the request arrived. */
   readonly start: number
   readonly method: string
-  /** Raw path without the query, as received. */
+  /** Path without the query, normalised on arrival (docs/paths.md): what routes match and upstreams get. */
   readonly path: string
   /** Raw query string without `?`, possibly empty. */
   readonly query: string

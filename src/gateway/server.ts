@@ -117,6 +117,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
         }
         return
       }
+      if (ctx.pathError !== undefined) throw ctx.pathError
       const m = live.snapshot.router.match(ctx)
       if (m === undefined) {
         ctx.flag('NR')

@@ -75,7 +75,7 @@ function build (
       name: r.name,
       upstream: upstreams.get(r.upstream)!,
       stages: stages.forRoute(r),
-      rewrite: compileRewrite({ stripPrefix: r.stripPrefix, rewrite: r.rewrite }),
+      rewrite: compileRewrite({ stripPrefix: r.stripPrefix, rewrite: r.rewrite }, r.match),
       preserveHost: r.preserveHost,
       maxBodySize: r.maxBodySize === undefined ? undefined : parseSize(r.maxBodySize),
       metrics: new RouteMetrics(r.name, deps.metrics),

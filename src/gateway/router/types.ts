@@ -9,7 +9,7 @@ export interface RouteMatchDef {
   path?: string
   /** Whole path, `:name` segments allowed. */
   pathExact?: string
-  /** JS regex source tested against the raw path; named groups become params. */
+  /** JS regex source tested against the normalised path; named groups become params. */
   pathRegex?: string
   /** Exact host or leading wildcard `*.example.com`; case-insensitive, any `:port` ignored. */
   host?: string | readonly string[]
@@ -39,7 +39,7 @@ export interface RouteRequest {
   method: string
   /** The Host header as received; a `:port` suffix is ignored. */
   host: string | undefined
-  /** Raw path as received, without the query. */
+  /** The normalised path (router/normalize-path.ts), without the query. */
   path: string
   /** Raw query string without `?`; may be empty. */
   query: string

@@ -10,6 +10,7 @@ import { wrap } from '../../core/policy.js'
 import type { Policy, PolicyContext } from '../../core/policy.js'
 import { PayloadTooLargeError, UpstreamUnavailableError } from '../../errors.js'
 import type { Answer, Exchange, ResponseHead, Terminal } from '../contract.js'
+import { forwardTarget } from '../router/normalize-path.js'
 import { createBalancer } from './balancers/index.js'
 import type { AffinityOptions, Balancer, BalancerKind } from './balancers/index.js'
 import { DeadlineQueue } from './deadline.js'
@@ -113,9 +114,9 @@ function attempt (pc: PolicyContext): Promise<ResponseHead> {
 function dispatchOptions (ctx: Exchange): Dispatcher.DispatchOptions {
   const route = ctx.route!
   const req = ctx.req
-  let path = req.url ?? '/'
+  let path = forwardTarget(req.url ?? '/', ctx.path, ctx.query)
   if (route.rewrite !== undefined) {
-    const p = route.rewrite(ctx.path, ctx.params)
+    const p = route.rewrite(ctx.path)
     path = ctx.query === '' ? p : `${p}?${ctx.query}`
   }
   const headers = ctx.upstreamHeaders
