@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { systemClock } from '../core/clock.js'
+import { ResourceRegistry } from '../gateway/resources.js'
 import { buildSnapshot } from '../gateway/snapshot.js'
 import { createLogger } from '../observability/logger.js'
 import { createMetrics } from '../observability/metrics.js'
@@ -63,7 +64,14 @@ const failing: Array<{ desc: string, text: string, want: string }> = [
   },
 ]
 
-const deps = () => ({ clock: systemClock, random: Math.random, logger: createLogger({ level: 'silent' }), metrics: createMetrics(), affinityKey: Buffer.alloc(32) })
+const deps = () => ({
+  clock: systemClock,
+  random: Math.random,
+  logger: createLogger({ level: 'silent' }),
+  metrics: createMetrics(),
+  affinityKey: Buffer.alloc(32),
+  resources: new ResourceRegistry(),
+})
 
 test('each build-time check runs in validation, with a location', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-build-checks-'))

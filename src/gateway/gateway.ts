@@ -16,7 +16,8 @@ import { createMetrics } from '../observability/metrics.js'
 import type { Metrics } from '../observability/metrics.js'
 import { processAffinityKey } from './affinity-key.js'
 import { createServer } from './server.js'
-import { buildSnapshot, LiveSnapshot, retiredTargets } from './snapshot.js'
+import { ResourceRegistry } from './resources.js'
+import { buildSnapshot, LiveSnapshot } from './snapshot.js'
 import type { Snapshot } from './snapshot.js'
 
 export interface GatewayOptions {
@@ -54,11 +55,14 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const logger = opts.logger ?? createLogger({ level: first.logging.level })
   const metrics = opts.metrics ?? createMetrics()
   const clock = opts.clock ?? systemClock
-  const deps = { clock, random: opts.random ?? Math.random, logger, metrics, affinityKey: processAffinityKey() }
+  const resources = new ResourceRegistry((err, key) => logger.error({ err, resource: key }, 'resource start/close failed'))
+  const random = opts.random ?? Math.random
+  const deps = { clock, random, logger, metrics, affinityKey: processAffinityKey(), resources }
   const access = createAccessLog(logger)
   const sc = first.server
 
   let live = new LiveSnapshot(buildSnapshot(first, undefined, deps))
+  resources.activate(live.snapshot.resources)
   let accessLog: AccessLog | undefined = first.logging.accessLog ? access : undefined
   let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true })
   let closing: Promise<void> | undefined
@@ -84,14 +88,15 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
       metrics.configReloads.inc({ result: 'failure' })
       return { ok: false, error }
     }
+    resources.activate(next.resources)
     const old = live
     live = new LiveSnapshot(next)
     const cfg = next.config
     warnOnStaticChanges(old.snapshot.config, cfg)
     logger.level = cfg.logging.level
     accessLog = cfg.logging.accessLog ? access : undefined
-    const retired = retiredTargets(old.snapshot, next)
-    old.retire(() => { for (const t of retired) t.close() })
+    // Parts the new snapshot still holds stay open; the rest close once the old one's requests are over.
+    old.retire(() => { resources.release(old.snapshot.resources).catch(() => {}) })
     metrics.configReloads.inc({ result: 'success' })
     logger.info({ routes: cfg.routes.length, upstreams: Object.keys(cfg.upstreams).length }, 'config reloaded')
     return { ok: true }
@@ -115,7 +120,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     close () {
       closing ??= (async () => {
         await server.drain(parseDuration(live.snapshot.config.server.drainTimeout))
-        await Promise.all([...live.snapshot.targets].map(t => t.close()))
+        await resources.closeAll()
         access.flush()
         logger.flush()
       })()

@@ -1,7 +1,8 @@
 // Config compiled into an immutable snapshot: router, routes, upstreams. A reload builds a new one
 // beside the current one and swaps a single reference; requests keep the snapshot they started
-// on. Targets whose settings did not change move over with their pools (warm sockets), and an
-// upstream whose whole config is unchanged is carried over as is (balancer state included).
+// on. Targets are keyed resources (resources.ts): one whose settings did not change moves over
+// with its pool (warm sockets). An upstream whose whole config is unchanged is carried over as is
+// (balancer state included).
 
 import type { Clock, Random } from '../core/clock.js'
 import { parseDuration, parseSize } from '../core/duration.js'
@@ -16,6 +17,7 @@ import type { CompiledRoute } from './route.js'
 import { compileRouter } from './router/router.js'
 import type { Router } from './router/types.js'
 import { compileRewrite } from './router/rewrite.js'
+import type { ResourceRegistry, ResourceSet } from './resources.js'
 import { SlotAllocator } from './slots.js'
 import { StageBuilder } from './stages/index.js'
 import { Target, targetKey } from './upstream/target.js'
@@ -29,6 +31,8 @@ export interface SnapshotDeps {
   metrics: Metrics
   /** Signs affinity cookies of upstreams without `affinity.secret` (affinity-key.ts). */
   affinityKey: Buffer
+  /** Where parts that outlive a snapshot (targets, …) are kept, by the key of their config. */
+  resources: ResourceRegistry
 }
 
 export interface Snapshot {
@@ -37,33 +41,40 @@ export interface Snapshot {
   readonly upstreams: ReadonlyMap<string, Upstream>
   /** Every target this snapshot uses. */
   readonly targets: ReadonlySet<Target>
+  /** The keyed parts this snapshot holds: activate when it goes live, release when it retires. */
+  readonly resources: ResourceSet
   /** server.trustedProxies, compiled: whose forwarding headers name the client (Context.clientIp). */
   readonly trusted: CidrMatcher
 }
 
+/**
+ * Builds the snapshot for `config`, reusing what `previous` (the live one) built from equal config.
+ * The caller activates `resources` when it goes live; a build that throws has already given back
+ * the parts it made (the ones it borrowed stay with `previous`).
+ */
 export function buildSnapshot (config: GatewayConfig, previous: Snapshot | undefined, deps: SnapshotDeps): Snapshot {
-  const targets = new Set<Target>()
+  const set = deps.resources.begin()
   try {
-    return build(config, previous, deps, targets)
+    return build(config, previous, deps, set)
   } catch (err) {
-    // A rejected build must not leave pools behind; the ones it borrowed stay with `previous`.
-    for (const t of targets) if (previous?.targets.has(t) !== true) t.close()
+    deps.resources.discard(set).catch(() => {})
     throw err
   }
 }
 
-function build (
-  config: GatewayConfig, previous: Snapshot | undefined, deps: SnapshotDeps, targets: Set<Target>
-): Snapshot {
-  const oldTargets = new Map<string, Target>()
-  for (const t of previous?.targets ?? []) oldTargets.set(t.key, t)
+function build (config: GatewayConfig, previous: Snapshot | undefined, deps: SnapshotDeps, set: ResourceSet): Snapshot {
+  const targets = new Set<Target>()
   const upstreams = new Map<string, Upstream>()
   for (const [name, uc] of Object.entries(config.upstreams)) {
     const hash = stableKey(uc)
     const prev = previous?.upstreams.get(name)
-    const up = prev !== undefined && prev.hash === hash
-      ? prev
-      : buildUpstream(name, hash, uc, oldTargets, targets, deps)
+    let up: Upstream
+    if (prev !== undefined && prev.hash === hash) {
+      up = prev
+      for (const t of up.targets) set.use(t.key, () => t)
+    } else {
+      up = buildUpstream(name, hash, uc, set, deps)
+    }
     upstreams.set(name, up)
     for (const t of up.targets) targets.add(t)
   }
@@ -82,11 +93,13 @@ function build (
     }
     return { name: r.name, match: r.match, priority: r.priority, payload: route }
   }))
-  return Object.freeze({ config, router, upstreams, targets, trusted: compileCidrs(config.server.trustedProxies) })
+  return Object.freeze({
+    config, router, upstreams, targets, resources: set, trusted: compileCidrs(config.server.trustedProxies),
+  })
 }
 
 function buildUpstream (
-  name: string, hash: string, uc: UpstreamConfig, reusable: Map<string, Target>, used: Set<Target>, deps: SnapshotDeps
+  name: string, hash: string, uc: UpstreamConfig, set: ResourceSet, deps: SnapshotDeps
 ): Upstream {
   const targets = uc.targets.map((tc) => {
     const options: TargetOptions = {
@@ -97,14 +110,11 @@ function buildUpstream (
       connectTimeoutMs: parseDuration(uc.timeouts.connect),
       idleTimeoutMs: parseDuration(uc.timeouts.idle),
     }
-    const t = reusable.get(targetKey(options, name)) ??
-      new Target(options, {
-        upstream: name,
-        requests: deps.metrics.upstreamRequests,
-        recorder: deps.metrics.recorder,
-      })
-    used.add(t)
-    return t
+    return set.use(targetKey(options, name), () => new Target(options, {
+      upstream: name,
+      requests: deps.metrics.upstreamRequests,
+      recorder: deps.metrics.recorder,
+    }))
   })
   return new Upstream({
     name,
@@ -150,9 +160,4 @@ export class LiveSnapshot {
     if (this.inFlight === 0) fn()
     else this.#onIdle = fn
   }
-}
-
-/** Targets of `old` that `next` no longer uses: safe to close once `old` has no requests left. */
-export function retiredTargets (old: Snapshot, next: Snapshot | undefined): Target[] {
-  return [...old.targets].filter(t => next === undefined || !next.targets.has(t))
 }

@@ -78,6 +78,7 @@ export class Target implements BalancerTarget {
   }
 }
 
+/** The target's resource key (resources.ts): its kind, its upstream and every setting of its pool. */
 export function targetKey (o: TargetOptions, upstream: string): string {
-  return `${upstream}|${new URL(o.url).origin}|${o.weight}|${o.connections}|${o.keepAliveTimeoutMs}|${o.connectTimeoutMs}|${o.idleTimeoutMs}`
+  return `target|${upstream}|${new URL(o.url).origin}|${o.weight}|${o.connections}|${o.keepAliveTimeoutMs}|${o.connectTimeoutMs}|${o.idleTimeoutMs}`
 }
