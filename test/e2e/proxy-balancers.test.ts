@@ -66,9 +66,26 @@ test('random follows the weights within tolerance', async () => {
   assert.ok(t.x! > 125 && t.x! < 175, JSON.stringify(t))
 })
 
-test('least-request spreads idle traffic over both targets', async () => {
+test('least-request spreads idle traffic over both targets (ties are not piled on one)', async () => {
   const t = await tally('/least', 100)
   assert.ok(t.x! >= 25 && t.y! >= 25, JSON.stringify(t))
+})
+
+test('least-request sends new requests away from the target with one in flight', async () => {
+  // The held request lands on either target (a tie); the one holding it is busy until release.
+  const held = send(gw.url, '/least', { headers: { 'x-mode': 'hold' } })
+  const busy = await Promise.race([x.waitForHeld(1).then(() => 'x'), y.waitForHeld(1).then(() => 'y')])
+  try {
+    const t = await tally('/least', 20)
+    assert.deepEqual(t, busy === 'x' ? { x: 0, y: 20 } : { x: 20, y: 0 }, `${busy} is busy`)
+  } finally {
+    x.release()
+    y.release()
+  }
+  assert.equal((await held).headers['x-upstream'], busy)
+  // Both idle again: traffic reaches the formerly busy target as well.
+  const after = await tally('/least', 40)
+  assert.ok(after[busy]! > 0, JSON.stringify(after))
 })
 
 test('consistent-hash: a key always lands on the same target, keys spread', async () => {

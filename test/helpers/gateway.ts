@@ -131,13 +131,17 @@ export function send (base: string, path: string, options: SendOptions = {}): Pr
 /**
  * Child-process mode, for tests that must measure the gateway's own memory:
  * `node --import tsx test/helpers/gateway.ts CONFIG [WORKERS]` starts a gateway (clustered when
- * WORKERS > 1), prints `{"port":N,"pid":P}` per worker on stdout, and drains on SIGTERM.
+ * WORKERS > 1), prints `{"port":N,"pid":P}` per worker on stdout, and on SIGTERM prints
+ * `{"draining":P}` and drains.
  */
 async function childMain (configPath: string): Promise<void> {
   const gateway = await createGateway({ configPath, logger: createLogger({ level: 'warn' }) })
   const { port } = await gateway.listen()
   process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n')
-  process.once('SIGTERM', () => { gateway.close().then(() => process.exit(0), () => process.exit(1)) })
+  process.once('SIGTERM', () => {
+    process.stdout.write(JSON.stringify({ draining: process.pid }) + '\n')
+    gateway.close().then(() => process.exit(0), () => process.exit(1))
+  })
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -34,8 +34,12 @@ export interface TestUpstream {
   readonly requests: number
   /** Sockets currently open to this server. */
   readonly openSockets: number
+  /** Connections accepted so far (open or closed). */
+  readonly connections: number
   /** The socket that carried the most recent held request. */
   readonly heldSocket: Socket | undefined
+  /** Resolves once `n` requests have arrived in all (any mode). */
+  waitForRequests (n: number): Promise<void>
   /** Resolves once `n` requests are being held (mode `hold`). */
   waitForHeld (n?: number): Promise<void>
   /** Answers every held request. */
@@ -47,10 +51,12 @@ const CHUNK = Buffer.alloc(64 * 1024, 'x')
 
 export async function startUpstream (name = 'up'): Promise<TestUpstream> {
   let requests = 0
+  let connections = 0
   const sockets = new Set<Socket>()
   let held: Array<() => void> = []
   let heldSocket: Socket | undefined
   let heldWaiters: Array<{ n: number, resolve: () => void }> = []
+  let requestWaiters: Array<{ n: number, resolve: () => void }> = []
 
   function echo (req: IncomingMessage, res: ServerResponse, status = 200): void {
     const hash = createHash('sha256')
@@ -85,6 +91,7 @@ export async function startUpstream (name = 'up'): Promise<TestUpstream> {
 
   const server = createServer((req, res) => {
     requests++
+    requestWaiters = requestWaiters.filter(w => { if (requests >= w.n) { w.resolve(); return false } return true })
     const mode = String(req.headers['x-mode'] ?? '')
     if (mode === 'hold') {
       held.push(() => echo(req, res))
@@ -121,6 +128,7 @@ export async function startUpstream (name = 'up'): Promise<TestUpstream> {
     }
   })
   server.on('connection', (s: Socket) => {
+    connections++
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
   })
@@ -134,7 +142,12 @@ export async function startUpstream (name = 'up'): Promise<TestUpstream> {
     port,
     get requests () { return requests },
     get openSockets () { return sockets.size },
+    get connections () { return connections },
     get heldSocket () { return heldSocket },
+    waitForRequests (n) {
+      if (requests >= n) return Promise.resolve()
+      return new Promise(resolve => requestWaiters.push({ n, resolve }))
+    },
     waitForHeld (n = 1) {
       if (held.length >= n) return Promise.resolve()
       return new Promise(resolve => heldWaiters.push({ n, resolve }))
