@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from './args.js'
 import type { FlagSpec } from './args.js'
 import { loadYamlFile } from '../config/load.js'
+import { checkDispatcherConfig } from '../config/check-dispatcher.js'
 import { DispatcherConfigSchema } from '../config/schema/dispatcher.js'
 import { createDispatcher } from '../dispatcher/dispatcher.js'
 import type { DispatcherOptions } from '../dispatcher/options.js'
@@ -94,7 +95,7 @@ export async function dispatchCommand (argv: string[]): Promise<number> {
   }
   let options: DispatcherOptions
   try {
-    options = await loadYamlFile(config, DispatcherConfigSchema) as unknown as DispatcherOptions
+    options = await loadYamlFile(config, DispatcherConfigSchema, checkDispatcherConfig)
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`)
     return 1

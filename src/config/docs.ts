@@ -56,7 +56,23 @@ function nested (schema: TSchema): boolean {
   if (kind === 'Object') return true
   if (kind === 'Record') return nested(Object.values(schema.patternProperties as object)[0] as TSchema)
   if (kind === 'Array') return nested(schema.items as TSchema)
+  if (kind === 'Union') return (schema.anyOf as TSchema[]).some(nested)
   return false
+}
+
+/** `type: redis` for a mapping told apart from its siblings by a literal key; undefined otherwise. */
+function discriminator (schema: TSchema): string | undefined {
+  for (const [key, prop] of Object.entries((schema.properties ?? {}) as Record<string, TSchema>)) {
+    if (prop[Kind] === 'Literal') return `${key}: ${String(prop.const)}`
+  }
+  return undefined
+}
+
+function objectSection (path: string, schema: TSchema, depth: number, out: string[]): void {
+  out.push(...table(schema), '')
+  for (const [key, prop] of Object.entries(schema.properties as Record<string, TSchema>)) {
+    if (nested(prop)) section(`${path}.${key}`, prop, depth + 1, out)
+  }
 }
 
 function table (schema: TSchema): string[] {
@@ -75,11 +91,19 @@ function section (path: string, schema: TSchema, depth: number, out: string[], n
   if (intro !== '') out.push(intro, '')
   switch (schema[Kind]) {
     case 'Object':
-      out.push(...table(schema), '')
-      for (const [key, prop] of Object.entries(schema.properties as Record<string, TSchema>)) {
-        if (nested(prop)) section(`${path}.${key}`, prop, depth + 1, out)
+      objectSection(path, schema, depth, out)
+      break
+    case 'Union': {
+      // `false | mapping` (retry) or mappings told apart by `type` (store): each mapping's keys.
+      const mappings = (schema.anyOf as TSchema[]).filter(nested)
+      for (const variant of mappings) {
+        const tag = mappings.length > 1 ? discriminator(variant) : undefined
+        const intro = [tag === undefined ? '' : `With \`${tag}\`:`, String(variant.description ?? '')].join(' ').trim()
+        if (intro !== '') out.push(intro, '')
+        objectSection(path, variant, depth, out)
       }
       break
+    }
     case 'Record':
       out.push(`A ${typeOf(schema)}.`, '')
       section(`${path}.<name>`, Object.values(schema.patternProperties as object)[0] as TSchema, depth + 1, out)
@@ -89,6 +113,25 @@ function section (path: string, schema: TSchema, depth: number, out: string[], n
       if (nested(schema.items as TSchema)) section(`${path}[]`, schema.items as TSchema, depth + 1, out)
       break
   }
+}
+
+const SUPPLIERS_PREAMBLE = `# Suppliers file reference
+
+\`sluice dispatch -c suppliers.yaml\` reads this file, and \`createDispatcher(options)\` takes the same
+keys as an object, checked by the same schema with the same defaults. The library also takes
+\`clock\`, \`random\`, \`transport\`, \`logger\`, and a ready \`LimiterStore\` as \`store\`. Durations, sizes
+and \`\${VAR}\` references are written as in the gateway's file; errors are reported all at once, as
+\`file:line:col path: message\` for the file and \`path: message\` for library options
+(\`SLC_INVALID_OPTIONS\`).
+`
+
+/** The reference of the suppliers file, appended to docs/config.md. */
+export function renderSuppliersDocs (root: TSchema): string {
+  const out = [SUPPLIERS_PREAMBLE]
+  for (const [key, prop] of Object.entries(root.properties as Record<string, TSchema>)) {
+    section(key, prop, 2, out, prop[OptionalKind] === 'Optional' ? 'Optional.' : 'Required.')
+  }
+  return out.join('\n').replace(/\n+$/, '\n')
 }
 
 export function renderConfigDocs (root: TSchema): string {

@@ -1,5 +1,6 @@
-import { renderConfigDocs } from './docs.js'
+import { renderConfigDocs, renderSuppliersDocs } from './docs.js'
 import { gatewayJsonSchema } from './json-schema.js'
+import { DispatcherConfigSchema } from './schema/dispatcher.js'
 import { GatewayConfigSchema } from './schema/index.js'
 
 export interface GeneratedFile {
@@ -12,6 +13,6 @@ export interface GeneratedFile {
 export function generatedFiles (): GeneratedFile[] {
   return [
     { path: 'schema/sluice.schema.json', content: `${JSON.stringify(gatewayJsonSchema(), null, 2)}\n` },
-    { path: 'docs/config.md', content: renderConfigDocs(GatewayConfigSchema) },
+    { path: 'docs/config.md', content: `${renderConfigDocs(GatewayConfigSchema)}\n${renderSuppliersDocs(DispatcherConfigSchema)}` },
   ]
 }

@@ -7,7 +7,6 @@
 // Each stage reports every problem it finds before the loader gives up, so one run lists them all.
 import { readFile } from 'node:fs/promises'
 import { LineCounter, parseDocument } from 'yaml'
-import { Value } from '@sinclair/typebox/value'
 import type { Static, TSchema } from '@sinclair/typebox'
 import { ConfigEnvError, ConfigError } from '../errors.js'
 import { applyDefaults } from './defaults.js'
@@ -15,9 +14,8 @@ import { interpolateEnv } from './env.js'
 import type { Env } from './env.js'
 import { deepFreeze } from './freeze.js'
 import { IssueList } from './issues.js'
-import { formatPath } from './locate.js'
 import type { Anchor, ConfigPath } from './locate.js'
-import { toIssue } from './messages.js'
+import { schemaIssues } from './schema-issues.js'
 
 /** Reports one problem about `path`; `anchor: 'key'` points at the key rather than its value. */
 export type Report = (path: ConfigPath, message: string, anchor?: Anchor) => void
@@ -52,17 +50,9 @@ export function loadYamlText<S extends TSchema> (
     throw new ConfigError(issues.list(), { cause: err })
   }
   const value = applyDefaults(schema, raw)
-  if (!Value.Check(schema, value)) {
-    // One message per offending value: TypeBox may add a pattern error after a length error.
-    const seen = new Set<string>()
-    for (const error of Value.Errors(schema, value)) {
-      const issue = toIssue(error, value)
-      if (issue === undefined) continue
-      const id = `${formatPath(issue.at)} ${issue.anchor} ${issue.valueLevel ? '' : issue.message}`
-      if (seen.has(id)) continue
-      seen.add(id)
-      issues.add(issue.path, issue.message, issue.at, issue.anchor)
-    }
+  const problems = schemaIssues(schema, value)
+  if (problems.length > 0) {
+    for (const issue of problems) issues.add(issue.path, issue.message, issue.at, issue.anchor)
   } else if (check) {
     check(value, (path, message, anchor) => issues.add(path, message, path, anchor))
   }

@@ -41,7 +41,7 @@ function describe (schema: TSchema): string {
     case 'Boolean': return 'true or false'
     case 'Array': return 'a list'
     case 'Object': case 'Record': return 'a mapping'
-    case 'Union': return (schema.anyOf as TSchema[]).map(describe).join(' or ')
+    case 'Union': return [...new Set((schema.anyOf as TSchema[]).map(describe))].join(' or ')
     default: return 'a valid value'
   }
 }

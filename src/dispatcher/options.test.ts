@@ -1,6 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { InvalidOptionsError } from '../errors.js'
+import { checkDispatcherConfig } from '../config/check-dispatcher.js'
+import { loadYamlText } from '../config/load-yaml.js'
+import { DispatcherConfigSchema } from '../config/schema/dispatcher.js'
 import { normalizeOptions } from './options.js'
 import type { DispatcherOptions } from './options.js'
 
@@ -35,29 +38,71 @@ test('defaults and durations are normalised', () => {
   assert.deepEqual(n.store, { type: 'memory', maxKeys: 10_000 })
 })
 
-test('bad options name the key', async (t) => {
+test('every problem is reported at once, each naming its key', () => {
+  const opts = {
+    suppliers: {
+      a: { baseUrl: 'http://x', maxConcurent: 3, retry: { attempts: 50, baseDelay: '5 sec' }, headers: { 'x-a': 'v\r\nx-b: 1' } },
+      b: { baseUrl: 'ftp://x', rateLimit: { rps: -1 }, cache: {} },
+    },
+    store: { type: 'redis' },
+    clock: {},
+  }
+  assert.throws(() => normalizeOptions(opts as unknown as DispatcherOptions), (err: unknown) => {
+    assert.ok(err instanceof InvalidOptionsError)
+    assert.equal(err.code, 'SLC_INVALID_OPTIONS')
+    assert.deepEqual(err.message.split('\n').slice(1).map(l => l.trim()).sort(), [
+      'suppliers.a: unknown key "maxConcurent" (did you mean "maxConcurrent"?)',
+      'clock: must have now() and setTimeout()',
+      'store: missing required key "url"',
+      'suppliers.a.headers.x-a: must not contain CR, LF or NUL',
+      'suppliers.a.retry.attempts: must be between 1 and 20 (got 50)',
+      'suppliers.a.retry.baseDelay: expected a duration like 250ms, 10s, 1m (got "5 sec")',
+      'suppliers.b.baseUrl: expected an http:// or https:// URL (got "ftp://x")',
+      'suppliers.b.cache: missing required key "ttl"',
+      'suppliers.b.rateLimit.rps: must be > 0 (got -1)',
+    ].sort())
+    return true
+  })
+})
+
+test('rules across keys, and the options only code can give', async (t) => {
   const base = { baseUrl: 'http://x' }
-  const cases: { desc: string, opts: unknown, key: RegExp }[] = [
-    { desc: 'no suppliers', opts: { suppliers: {} }, key: /^suppliers:/ },
-    { desc: 'missing baseUrl', opts: { suppliers: { a: {} } }, key: /suppliers\.a\.baseUrl/ },
-    { desc: 'bad url', opts: { suppliers: { a: { baseUrl: 'nope' } } }, key: /suppliers\.a\.baseUrl/ },
-    { desc: 'typo key', opts: { suppliers: { a: { ...base, maxConcurent: 3 } } }, key: /suppliers\.a\.maxConcurent: unknown option/ },
-    { desc: 'negative rps', opts: { suppliers: { a: { ...base, rateLimit: { rps: -1 } } } }, key: /suppliers\.a\.rateLimit\.rps/ },
-    { desc: 'bad duration', opts: { suppliers: { a: { ...base, timeouts: { request: '5 sec' } } } }, key: /suppliers\.a\.timeouts\.request/ },
-    { desc: 'fractional attempts', opts: { suppliers: { a: { ...base, retry: { attempts: 1.5 } } } }, key: /suppliers\.a\.retry\.attempts/ },
-    { desc: 'bad statuses', opts: { suppliers: { a: { ...base, retry: { statuses: [99] } } } }, key: /suppliers\.a\.retry\.statuses/ },
-    { desc: 'cache without ttl', opts: { suppliers: { a: { ...base, cache: {} } } }, key: /suppliers\.a\.cache\.ttl/ },
-    { desc: 'redis without url', opts: { suppliers: { a: base }, store: { type: 'redis' } }, key: /store\.url/ },
-    { desc: 'unknown store type', opts: { suppliers: { a: base }, store: { type: 'etcd' } }, key: /store\.type/ },
+  const cases: { desc: string, opts: unknown, message: string }[] = [
+    { desc: 'not an object', opts: null, message: 'dispatcher options: must be an object' },
+    { desc: 'no suppliers', opts: { suppliers: {} }, message: 'suppliers: must not be empty' },
+    { desc: 'rps and rate', opts: { suppliers: { a: { ...base, rateLimit: { rps: 1, rate: 2 } } } }, message: 'suppliers.a.rateLimit: give either rps, or rate and per, not both' },
+    { desc: 'neither rps nor rate', opts: { suppliers: { a: { ...base, rateLimit: { burst: 2 } } } }, message: 'suppliers.a.rateLimit: give rps, or rate and per' },
+    { desc: 'a zero window', opts: { suppliers: { a: { ...base, rateLimit: { rate: 2, per: 0 } } } }, message: 'suppliers.a.rateLimit.per: must be longer than 0' },
+    { desc: 'unknown store type', opts: { suppliers: { a: base }, store: { type: 'etcd' } }, message: 'store.type: must be one of memory, redis (got "etcd")' },
+    { desc: 'a logger without warn', opts: { suppliers: { a: base }, logger: {} }, message: 'logger: must have a warn(obj, msg) method' },
   ]
   for (const c of cases) {
     await t.test(c.desc, () => {
       assert.throws(() => normalizeOptions(c.opts as DispatcherOptions), (err: unknown) => {
         assert.ok(err instanceof InvalidOptionsError)
-        assert.equal(err.code, 'SLC_INVALID_OPTIONS')
-        assert.match(err.message, c.key)
+        assert.match(err.message, new RegExp(`(^|\\n {2})${c.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|\\n)`))
         return true
       })
     })
   }
+})
+
+test('the options are not changed by validation (defaults go into a copy), and a ready store is kept', () => {
+  const take = () => ({ ok: true as const, remaining: 1, resetMs: 0 })
+  const store = { take, refund () {}, pause () {}, close: async () => {} }
+  const opts: DispatcherOptions = { suppliers: { a: { baseUrl: 'http://x' } }, store }
+  const n = normalizeOptions(opts)
+  assert.deepEqual(opts, { suppliers: { a: { baseUrl: 'http://x' } }, store })
+  assert.equal(n.store, store)
+})
+
+test('the suppliers file and the library read the same defaults from the one schema', () => {
+  const file = loadYamlText('suppliers:\n  a:\n    baseUrl: http://x/api\n', 'suppliers.yaml', DispatcherConfigSchema, checkDispatcherConfig)
+  assert.deepEqual(normalizeOptions(file), normalizeOptions({ suppliers: { a: { baseUrl: 'http://x/api' } } }))
+  const a = normalizeOptions(file).suppliers.get('a')!
+  const read = [
+    a.maxConcurrent, a.requestTimeoutMs, a.retry?.attempts, a.breaker?.openForMs, a.queue.maxSize, a.maxResponseBytes,
+  ]
+  assert.deepEqual(read,
+    [10, 30_000, 3, 30_000, 1000, 10 * 1024 * 1024])
 })

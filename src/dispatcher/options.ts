@@ -1,54 +1,25 @@
-// Validates and normalises `createDispatcher` options once, at construction: durations become ms,
-// defaults are filled in, unknown keys are refused, and the result is frozen. Per-request code
-// only reads these numbers.
+// `createDispatcher` options: validated by the one schema of the suppliers file
+// (src/config/schema/dispatcher.ts, which also holds every default), then turned once into the
+// numbers per-request code reads (durations in ms, sizes in bytes), frozen. Every problem is
+// reported at once, as for the YAML file.
 
 import type { Clock, Random } from '../core/clock.js'
 import type { BucketRule, LimiterStore } from '../core/limiter/limiter.js'
-import type { Duration } from '../core/duration.js'
-import { bool, duration, fail, number, obj, oneOf, optObj, size, string } from './check.js'
-import type { Obj } from './check.js'
+import { parseDuration, parseSize } from '../core/duration.js'
+import { checkDispatcherConfig } from '../config/check-dispatcher.js'
+import { DispatcherConfigSchema } from '../config/schema/dispatcher.js'
+import type { DispatcherConfig, StoreOptions, SupplierOptions } from '../config/schema/dispatcher.js'
+import { validateValue } from '../config/validate-value.js'
+import { InvalidOptionsError } from '../errors.js'
 import type { CacheOptions } from './cache.js'
 import type { FeedbackOptions } from './feedback.js'
 import type { Transport } from './transport.js'
 import type { DispatcherLogger } from './store-health.js'
 
-export interface SupplierOptions {
-  baseUrl: string
-  /** The supplier's documented limit: `rps` per second, or `rate` per `per`; `burst` defaults to one second's worth. */
-  rateLimit?: { rps?: number, rate?: number, per?: Duration, burst?: number }
-  /** Concurrent requests in flight; also the undici pool's connection count. Default 10. */
-  maxConcurrent?: number
-  timeouts?: { connect?: Duration, request?: Duration }
-  retry?: false | {
-    attempts?: number,
-    baseDelay?: Duration,
-    maxDelay?: Duration,
-    statuses?: number[],
-    budget?: number,
-    minRetriesPerSecond?: number,
-    retryNonIdempotent?: boolean
-  }
-  circuitBreaker?: false | {
-    failureRatio?: number,
-    minimumRequests?: number,
-    window?: Duration,
-    openFor?: Duration,
-    consecutiveFailures?: number,
-    halfOpenRequests?: number
-  }
-  queue?: { maxSize?: number, agingAfter?: Duration }
-  cache?: { ttl: Duration, maxEntries?: number, maxBytes?: string | number }
-  headers?: Record<string, string>
-  feedback?: { defaultPause?: Duration, maxPause?: Duration }
-}
+export type { StoreOptions, SupplierOptions } from '../config/schema/dispatcher.js'
 
-export type StoreOptions =
-  | { type: 'memory', maxKeys?: number }
-  | { type: 'redis', url: string, prefix?: string, onStoreError?: 'allow' | 'deny' }
-
-export interface DispatcherOptions {
-  suppliers: Record<string, SupplierOptions>
-  queue?: { maxSize?: number, agingAfter?: Duration }
+/** What createDispatcher takes: the suppliers file's keys, and a few that only code can give. */
+export interface DispatcherOptions extends Omit<DispatcherConfig, 'store'> {
   /** Where rate-limit buckets live; a ready `LimiterStore` is accepted too (it is not closed by us). */
   store?: StoreOptions | LimiterStore
   clock?: Clock
@@ -64,21 +35,21 @@ export interface DispatcherOptions {
 }
 
 export interface RetryConfig {
-  attempts: number,
-  baseDelayMs: number,
-  maxDelayMs: number,
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
   statuses: readonly number[]
-  budget: number,
-  minRetriesPerSecond: number,
+  budget: number
+  minRetriesPerSecond: number
   retryNonIdempotent: boolean
 }
 
 export interface BreakerConfig {
-  failureRatio: number,
-  minimumRequests: number,
-  windowMs: number,
+  failureRatio: number
+  minimumRequests: number
+  windowMs: number
   openForMs: number
-  consecutiveFailures: number | undefined,
+  consecutiveFailures: number | undefined
   halfOpenRequests: number
 }
 
@@ -96,102 +67,7 @@ export interface SupplierConfig {
   cache: CacheOptions | undefined
   headers: Readonly<Record<string, string>>
   feedback: FeedbackOptions
-}
-
-const SUPPLIER_KEYS = ['baseUrl', 'rateLimit', 'maxConcurrent', 'timeouts', 'retry', 'circuitBreaker', 'queue', 'cache', 'headers', 'feedback']
-
-function rule (o: Obj | undefined, path: string): BucketRule | undefined {
-  if (o === undefined) return undefined
-  if (o.rps !== undefined && o.rate !== undefined) fail(path, 'give either rps or rate + per, not both')
-  const rate = o.rps !== undefined ? number(o, 'rps', path, 0, { min: 1e-9 }) : number(o, 'rate', path, NaN, { min: 1e-9 })
-  if (Number.isNaN(rate)) fail(`${path}.rps`, 'is required (or rate + per)')
-  const periodMs = o.rps !== undefined ? 1000 : duration(o, 'per', path, 1000)
-  if (periodMs <= 0) fail(`${path}.per`, 'must be positive')
-  const burst = number(o, 'burst', path, Math.max(1, Math.floor(rate)), { min: 1 })
-  return { rate, periodMs, burst }
-}
-
-function retry (value: unknown, path: string): RetryConfig | undefined {
-  if (value === false) return undefined
-  const o = optObj(value, path, ['attempts', 'baseDelay', 'maxDelay', 'statuses', 'budget', 'minRetriesPerSecond', 'retryNonIdempotent']) ?? {}
-  const statuses = o.statuses ?? [429, 502, 503, 504]
-  if (!Array.isArray(statuses) || !statuses.every(s => Number.isInteger(s) && s >= 100 && s <= 599)) {
-    fail(`${path}.statuses`, 'must be a list of HTTP status codes')
-  }
-  return {
-    attempts: number(o, 'attempts', path, 3, { min: 1, max: 20, int: true }),
-    baseDelayMs: duration(o, 'baseDelay', path, 100),
-    maxDelayMs: duration(o, 'maxDelay', path, 5000),
-    statuses: Object.freeze([...statuses as number[]]),
-    budget: number(o, 'budget', path, 0.2, { max: 10 }),
-    minRetriesPerSecond: number(o, 'minRetriesPerSecond', path, 3),
-    retryNonIdempotent: bool(o, 'retryNonIdempotent', path, false),
-  }
-}
-
-function breaker (value: unknown, path: string): BreakerConfig | undefined {
-  if (value === false) return undefined
-  const o = optObj(value, path, ['failureRatio', 'minimumRequests', 'window', 'openFor', 'consecutiveFailures', 'halfOpenRequests']) ?? {}
-  return {
-    failureRatio: number(o, 'failureRatio', path, 0.5, { min: 0.01, max: 1 }),
-    minimumRequests: number(o, 'minimumRequests', path, 20, { min: 1, int: true }),
-    windowMs: duration(o, 'window', path, 10_000),
-    openForMs: duration(o, 'openFor', path, 30_000),
-    consecutiveFailures: o.consecutiveFailures === undefined ? undefined : number(o, 'consecutiveFailures', path, 5, { min: 1, int: true }),
-    halfOpenRequests: number(o, 'halfOpenRequests', path, 1, { min: 1, int: true }),
-  }
-}
-
-function queue (o: Obj | undefined, path: string, def: { maxSize: number, agingAfterMs: number }) {
-  if (o === undefined) return def
-  return {
-    maxSize: number(o, 'maxSize', path, def.maxSize, { min: 1, int: true }),
-    agingAfterMs: duration(o, 'agingAfter', path, def.agingAfterMs),
-  }
-}
-
-function headers (value: unknown, path: string): Record<string, string> {
-  if (value === undefined) return {}
-  const o = obj(value, path, Object.keys(value as Obj))
-  for (const [k, v] of Object.entries(o)) if (typeof v !== 'string') fail(`${path}.${k}`, 'must be a string')
-  return Object.freeze({ ...o as Record<string, string> })
-}
-
-function supplier (name: string, value: unknown, defQueue: { maxSize: number, agingAfterMs: number }): SupplierConfig {
-  const path = `suppliers.${name}`
-  const o = obj(value, path, SUPPLIER_KEYS)
-  const base = string(o, 'baseUrl', path) ?? fail(`${path}.baseUrl`, 'is required')
-  let url: URL
-  try { url = new URL(base) } catch { fail(`${path}.baseUrl`, `not a URL: ${base}`) }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(`${path}.baseUrl`, 'must be http: or https:')
-  const t = optObj(o.timeouts, `${path}.timeouts`, ['connect', 'request']) ?? {}
-  const c = optObj(o.cache, `${path}.cache`, ['ttl', 'maxEntries', 'maxBytes'])
-  if (c !== undefined && c.ttl === undefined) fail(`${path}.cache.ttl`, 'is required')
-  const f = optObj(o.feedback, `${path}.feedback`, ['defaultPause', 'maxPause']) ?? {}
-  return Object.freeze({
-    name,
-    origin: url.origin,
-    basePath: url.pathname.replace(/\/+$/, ''),
-    rule: rule(optObj(o.rateLimit, `${path}.rateLimit`, ['rps', 'rate', 'per', 'burst']), `${path}.rateLimit`),
-    maxConcurrent: number(o, 'maxConcurrent', path, 10, { min: 1, max: 10_000, int: true }),
-    connectTimeoutMs: duration(t, 'connect', `${path}.timeouts`, 5000),
-    requestTimeoutMs: duration(t, 'request', `${path}.timeouts`, 30_000),
-    retry: retry(o.retry, `${path}.retry`),
-    breaker: breaker(o.circuitBreaker, `${path}.circuitBreaker`),
-    queue: queue(optObj(o.queue, `${path}.queue`, ['maxSize', 'agingAfter']), `${path}.queue`, defQueue),
-    cache: c === undefined
-      ? undefined
-      : {
-          ttlMs: duration(c, 'ttl', `${path}.cache`, 0),
-          maxEntries: number(c, 'maxEntries', `${path}.cache`, 1000, { min: 1, int: true }),
-          maxBytes: size(c, 'maxBytes', `${path}.cache`, 10 * 1024 * 1024),
-        },
-    headers: headers(o.headers, `${path}.headers`),
-    feedback: {
-      defaultPauseMs: duration(f, 'defaultPause', `${path}.feedback`, 1000),
-      maxPauseMs: duration(f, 'maxPause', `${path}.feedback`, 60_000),
-    },
-  })
+  maxResponseBytes: number
 }
 
 export interface NormalizedOptions {
@@ -199,30 +75,101 @@ export interface NormalizedOptions {
   store: StoreOptions | LimiterStore
 }
 
-function store (value: unknown): StoreOptions | LimiterStore {
-  if (value === undefined) return { type: 'memory', maxKeys: 10_000 }
-  if (typeof value === 'object' && value !== null && typeof (value as Obj).take === 'function') return value as LimiterStore
-  const o = obj(value, 'store', ['type', 'maxKeys', 'url', 'prefix', 'onStoreError'])
-  const type = oneOf(o, 'type', 'store', ['memory', 'redis'] as const, 'memory')
-  if (type === 'memory') {
-    obj(value, 'store', ['type', 'maxKeys'])
-    return { type, maxKeys: number(o, 'maxKeys', 'store', 10_000, { min: 1, int: true }) }
-  }
+/** A validated value: the schema filled in every key that has a default. */
+type Filled<T> = Required<Exclude<T, false | undefined>>
+
+const ms = (d: string | number): number => parseDuration(d)
+const bytes = (s: string | number): number => parseSize(s)
+
+function rule (r: SupplierOptions['rateLimit']): BucketRule | undefined {
+  if (r === undefined) return undefined
+  const rate = (r.rps ?? r.rate)!
+  return { rate, periodMs: r.rps !== undefined ? 1000 : ms(r.per!), burst: r.burst ?? Math.max(1, Math.floor(rate)) }
+}
+
+function retry (value: SupplierOptions['retry']): RetryConfig | undefined {
+  if (value === false) return undefined
+  const r = value as Filled<SupplierOptions['retry']>
   return {
-    type,
-    url: string(o, 'url', 'store') ?? fail('store.url', 'is required for a redis store'),
-    prefix: string(o, 'prefix', 'store'),
-    onStoreError: oneOf(o, 'onStoreError', 'store', ['allow', 'deny'] as const, 'allow'),
+    attempts: r.attempts,
+    baseDelayMs: ms(r.baseDelay),
+    maxDelayMs: ms(r.maxDelay),
+    statuses: Object.freeze([...r.statuses]),
+    budget: r.budget,
+    minRetriesPerSecond: r.minRetriesPerSecond,
+    retryNonIdempotent: r.retryNonIdempotent,
   }
 }
 
+function breaker (value: SupplierOptions['circuitBreaker']): BreakerConfig | undefined {
+  if (value === false) return undefined
+  const b = value as Filled<SupplierOptions['circuitBreaker']>
+  return {
+    failureRatio: b.failureRatio,
+    minimumRequests: b.minimumRequests,
+    windowMs: ms(b.window),
+    openForMs: ms(b.openFor),
+    consecutiveFailures: value?.consecutiveFailures,
+    halfOpenRequests: b.halfOpenRequests,
+  }
+}
+
+function supplier (name: string, s: SupplierOptions, defaults: Filled<DispatcherConfig['queue']>): SupplierConfig {
+  const url = new URL(s.baseUrl)
+  const timeouts = s.timeouts as Filled<SupplierOptions['timeouts']>
+  const feedback = s.feedback as Filled<SupplierOptions['feedback']>
+  const cache = s.cache as Filled<SupplierOptions['cache']> | undefined
+  return Object.freeze({
+    name,
+    origin: url.origin,
+    basePath: url.pathname.replace(/\/+$/, ''),
+    rule: rule(s.rateLimit),
+    maxConcurrent: s.maxConcurrent!,
+    connectTimeoutMs: ms(timeouts.connect),
+    requestTimeoutMs: ms(timeouts.request),
+    retry: retry(s.retry),
+    breaker: breaker(s.circuitBreaker),
+    queue: {
+      maxSize: s.queue?.maxSize ?? defaults.maxSize,
+      agingAfterMs: ms(s.queue?.agingAfter ?? defaults.agingAfter),
+    },
+    cache: cache === undefined
+      ? undefined
+      : { ttlMs: ms(cache.ttl), maxEntries: cache.maxEntries, maxBytes: bytes(cache.maxBytes) },
+    headers: Object.freeze({ ...s.headers }),
+    feedback: { defaultPauseMs: ms(feedback.defaultPause), maxPauseMs: ms(feedback.maxPause) },
+    maxResponseBytes: bytes(s.maxResponseSize!),
+  })
+}
+
+const isStore = (v: unknown): v is LimiterStore =>
+  typeof v === 'object' && v !== null && typeof (v as LimiterStore).take === 'function'
+
+/** Problems with the options that only code can give (the schema knows the file's keys only). */
+function codeOptionProblems (o: DispatcherOptions): string[] {
+  const problems: string[] = []
+  const clock = o.clock as Partial<Clock> | undefined
+  if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function')) problems.push('clock: must have now() and setTimeout()')
+  if (o.random !== undefined && typeof o.random !== 'function') problems.push('random: must be a function returning [0, 1)')
+  if (o.transport !== undefined && typeof o.transport !== 'function') problems.push('transport: must be a function of the supplier')
+  if (o.logger !== undefined && typeof (o.logger as Partial<DispatcherLogger> | null)?.warn !== 'function') problems.push('logger: must have a warn(obj, msg) method')
+  return problems
+}
+
 export function normalizeOptions (options: DispatcherOptions): NormalizedOptions {
-  const o = obj(options, 'options', ['suppliers', 'queue', 'store', 'clock', 'random', 'transport', 'logger'])
-  if (o.logger !== undefined && typeof (o.logger as DispatcherLogger | null)?.warn !== 'function') fail('logger', 'must have a warn(obj, msg) method')
-  const sup = obj(o.suppliers, 'suppliers', Object.keys((o.suppliers ?? {}) as Obj))
-  if (Object.keys(sup).length === 0) fail('suppliers', 'declare at least one supplier')
-  const defQueue = queue(optObj(o.queue, 'queue', ['maxSize', 'agingAfter']), 'queue', { maxSize: 1000, agingAfterMs: 5000 })
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionsError('dispatcher options: must be an object')
+  }
+  const { clock: _c, random: _r, transport: _t, logger: _l, store, ...file } = options
+  const ready = isStore(store) ? store : undefined
+  const raw = ready === undefined ? { ...file, store } : file
+  const { value, problems } = validateValue(DispatcherConfigSchema, raw, checkDispatcherConfig)
+  problems.push(...codeOptionProblems(options))
+  if (problems.length > 0) {
+    throw new InvalidOptionsError(`invalid dispatcher options:\n  ${problems.join('\n  ')}`)
+  }
+  const queue = value.queue as Filled<DispatcherConfig['queue']>
   const suppliers = new Map<string, SupplierConfig>()
-  for (const [name, s] of Object.entries(sup)) suppliers.set(name, supplier(name, s, defQueue))
-  return { suppliers, store: store(o.store) }
+  for (const [name, s] of Object.entries(value.suppliers)) suppliers.set(name, supplier(name, s, queue))
+  return { suppliers, store: ready ?? value.store! }
 }
