@@ -57,7 +57,8 @@ export const UpstreamSchema = Type.Object({
     pattern: '^(header:[!#$%&\'*+.^_`|~0-9A-Za-z-]+|cookie:[^\\s;=,]+|ip)$',
     errorMessage: 'expected header:NAME, cookie:NAME or ip',
     description: 'Hash key of the `consistent-hash` balancer (required there, refused elsewhere): ' +
-      '`header:NAME`, `cookie:NAME` or `ip`.',
+      '`header:NAME`, `cookie:NAME` or `ip` (the client address: the peer, or behind `server.trustedProxies` ' +
+      'the rightmost untrusted X-Forwarded-For entry).',
   })),
   affinity: Type.Optional(AffinitySchema),
   targets: Type.Array(TargetSchema, { minItems: 1, description: 'Servers behind this upstream.' }),
