@@ -137,7 +137,7 @@ export class HttpVersionError extends SluiceError {
 export class InvalidPathError extends SluiceError {
   static readonly code = 'SLC_INVALID_PATH'
   static readonly kind = 'caller'
-  static readonly meaning = 'The request path climbs above `/`, holds a backslash, a malformed `%` escape or a `.`/`..` hidden behind an encoded slash, or a rewrite would have produced a dot segment (see [paths](paths.md)).'
+  static readonly meaning = 'The request path climbs above `/`, holds a backslash, a malformed `%` escape or a `.`/`..` hidden behind an encoded slash; or a rewrite would produce a dot segment, or would run its regex on a path over 4,096 characters (see [paths](paths.md)).'
   constructor (message: string, options?: SluiceErrorOptions) {
     super(InvalidPathError.code, 400, message, options)
   }

@@ -7,6 +7,7 @@ import { parseCidr } from './cidr.js'
 import { didYouMean } from './hint.js'
 import type { Report } from './load-yaml.js'
 import type { ConfigPath } from './locate.js'
+import { backtrackingProblem } from './regex-safety.js'
 
 const PATH_KEYS = ['path', 'pathExact', 'pathRegex'] as const
 
@@ -26,9 +27,15 @@ export function matcherRegex (value: string): string | undefined {
   return value.length >= 2 && value.startsWith('/') && value.endsWith('/') ? value.slice(1, -1) : undefined
 }
 
+/** Each of these regexes runs on client input, so besides compiling it must not backtrack badly. */
 function checkRegex (source: string, path: ConfigPath, report: Report): void {
   const problem = regexProblem(source)
-  if (problem !== undefined) report(path, `invalid regular expression ${JSON.stringify(source)} (${problem})`)
+  if (problem !== undefined) {
+    report(path, `invalid regular expression ${JSON.stringify(source)} (${problem})`)
+    return
+  }
+  const unsafe = backtrackingProblem(source)
+  if (unsafe !== undefined) report(path, `unsafe regular expression ${JSON.stringify(source)} (${unsafe})`)
 }
 
 function checkMatch (route: RouteConfig, at: ConfigPath, report: Report): void {

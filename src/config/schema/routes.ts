@@ -3,7 +3,9 @@ import type { Static } from '@sinclair/typebox'
 import { Defaulted, Name, Path, RegexString, Size } from './common.js'
 import { optionalKeys, StageSchemas } from './stages.js'
 
-const ValueMatcher = Type.String({ description: 'Exact value, or a regex written `/.../`.' })
+const ValueMatcher = Type.String({
+  description: 'Exact value, or an unanchored regex written `/.../` (add `^…$` to match the whole value; see docs/paths.md).',
+})
 
 export const MatchSchema = Type.Object({
   path: Type.Optional(Path({
@@ -11,7 +13,7 @@ export const MatchSchema = Type.Object({
   })),
   pathExact: Type.Optional(Path({ description: 'Exact path; may contain `:params`.' })),
   pathRegex: Type.Optional(RegexString({
-    description: 'JavaScript regex tested against the path; named groups become params.',
+    description: 'Unanchored JavaScript regex tested against the normalised path; named groups become params.',
   })),
   host: Type.Optional(Type.Union([
     Type.String({ minLength: 1 }),
@@ -37,7 +39,7 @@ export const MatchSchema = Type.Object({
 })
 
 export const RewriteSchema = Type.Object({
-  pattern: RegexString({ description: 'JavaScript regex applied to the path.' }),
+  pattern: RegexString({ description: 'Unanchored JavaScript regex applied to the normalised path.' }),
   replacement: Type.String({
     description: 'Replacement; `$1`… and `$<name>` captures and `:params` of the match path expand.',
   }),

@@ -1,6 +1,7 @@
 // The non-path conditions of a route (host, methods, headers, query), compiled once.
 
 import type { IncomingHttpHeaders } from 'node:http'
+import { MAX_REGEX_INPUT } from './regex-limit.js'
 import type { RouteMatchDef } from './types.js'
 
 export type ValueTest = (value: string) => boolean
@@ -13,11 +14,15 @@ export interface Conditions {
   query: Tests | undefined
 }
 
-/** `/.../` is a regex (no flags: a value such as `/a/i` would be ambiguous); anything else is exact. */
+/**
+ * `/.../` is a regex (no flags: a value such as `/a/i` would be ambiguous); anything else is exact.
+ * The regex is unanchored, as `RegExp.test` is (`/gold/` matches `golden`): write `^…$` to match the
+ * whole value. It reads at most MAX_REGEX_INPUT characters; a longer value does not match.
+ */
 export function compileValueTest (spec: string): ValueTest {
   if (spec.length >= 2 && spec.startsWith('/') && spec.endsWith('/')) {
     const re = new RegExp(spec.slice(1, -1))
-    return (value) => re.test(value)
+    return (value) => value.length <= MAX_REGEX_INPUT && re.test(value)
   }
   return (value) => value === spec
 }

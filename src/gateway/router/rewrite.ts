@@ -11,6 +11,7 @@ import { InvalidPathError } from '../../errors.js'
 import { hasDotSegment } from './normalize-path.js'
 import { parsePattern, splitPath } from './path.js'
 import type { PathPattern } from './path.js'
+import { MAX_REGEX_INPUT } from './regex-limit.js'
 import type { RouteMatchDef } from './types.js'
 
 export interface RewriteDef {
@@ -34,6 +35,9 @@ export function compileRewrite (def: RewriteDef, match: RouteMatchDef = {}): Pat
     : compileReplace(def.rewrite.pattern, def.rewrite.replacement, compileParamReader(match))
   if (strip === undefined && replace === undefined) return undefined
   return (path) => {
+    if (replace !== undefined && path.length > MAX_REGEX_INPUT) {
+      throw new InvalidPathError(`The path is longer than ${MAX_REGEX_INPUT} characters, the most a regex rewrite reads`)
+    }
     let p = strip === undefined ? path : strip(path)
     if (replace !== undefined) p = replace(p, path)
     if (p.charCodeAt(0) !== 47) p = '/' + p

@@ -6,6 +6,7 @@ import { compareRoutes, specificity } from './order.js'
 import type { Rankable } from './order.js'
 import { decodeParam, parsePattern, splitPath } from './path.js'
 import type { PathPattern } from './path.js'
+import { MAX_REGEX_INPUT } from './regex-limit.js'
 import { TrieNode, collectCandidates, insertRoute } from './trie.js'
 import type { RouteDef, RouteMatch, RouteRequest, Router } from './types.js'
 
@@ -137,6 +138,7 @@ class CompiledRouter<T> implements Router<T> {
     if (e.methods !== undefined && !e.methods.has(req.method)) return undefined
     let groups: Record<string, string | undefined> | undefined
     if (e.regex !== undefined) {
+      if (req.path.length > MAX_REGEX_INPUT) return undefined
       const m = e.regex.exec(req.path)
       if (m === null) return undefined
       groups = m.groups
