@@ -125,11 +125,17 @@ test('close without drain rejects queued work at once', () => withSupplier({}, a
 }))
 
 test('a drain that runs out of time rejects what is left with SLC_SHUTTING_DOWN', () => withSupplier({}, async (server) => {
-  const d = createDispatcher({ suppliers: { s: { baseUrl: server.url, retry: false } } })
+  const clock = new ManualClock()
+  const d = createDispatcher({ suppliers: { s: { baseUrl: server.url, retry: false } }, clock })
   server.fail('stall')
   const stuck = d.request({ supplier: 's', path: '/' }).then(() => 'ok', e => e.code)
-  await new Promise(resolve => setTimeout(resolve, 20))
-  await d.close({ timeout: '50ms' })
+  // In flight at the supplier, not merely queued, when the drain starts.
+  while (server.count === 0) await new Promise(resolve => setImmediate(resolve))
+  const closing = d.close({ timeout: '50ms' })
+  await clock.tick(49)
+  assert.equal(await Promise.race([stuck, 'pending']), 'pending', 'the drain waits until its deadline')
+  await clock.tick(1)
+  await closing
   assert.equal(await stuck, 'SLC_SHUTTING_DOWN')
 }))
 

@@ -5,7 +5,7 @@ import { freePort } from '../helpers/free-port.js'
 import { ManualClock } from '../../src/core/manual-clock.js'
 import { send, startGateway } from '../helpers/gateway.js'
 import type { TestGateway } from '../helpers/gateway.js'
-import { startUpstream } from '../helpers/upstream.js'
+import { closed, startUpstream } from '../helpers/upstream.js'
 import type { TestUpstream } from '../helpers/upstream.js'
 
 let up: TestUpstream
@@ -65,7 +65,7 @@ test('invalid status line → 502 SLC_BAD_GATEWAY (UP)', async () => {
   await expectError('/up', 502, 'SLC_BAD_GATEWAY', { 'x-mode': 'invalid' }, 'UP')
 })
 
-test('response timeout → 504, and the upstream socket is closed afterwards', async () => {
+test('response timeout → 504, and the upstream socket is closed afterwards', { timeout: 30_000 }, async () => {
   const n = gw.access().length
   const pending = send(gw.url, '/up', { headers: { 'x-mode': 'hold', 'x-request-id': 'slow' } })
   await up.waitForHeld(1)
@@ -79,8 +79,8 @@ test('response timeout → 504, and the upstream socket is closed afterwards', a
   assert.equal(r.status, 504)
   assert.equal(r.json<ErrorBody>().error.code, 'SLC_UPSTREAM_TIMEOUT')
   assert.equal((await gw.lastAccess(n + 1)).flags, 'UT')
-  for (let i = 0; i < 200 && !socket.destroyed; i++) await new Promise(resolve => setTimeout(resolve, 5))
-  assert.equal(socket.destroyed, true, 'the timed-out upstream request was aborted, its socket not leaked')
+  // The timed-out upstream request is aborted, its socket not leaked (a leak hangs here).
+  await closed(socket)
   up.release()
 })
 

@@ -84,7 +84,7 @@ routes:
   assert.equal(r.status, 200)
 })
 
-test('a target dropped by a reload has its pool closed once its requests are over', async () => {
+test('a target dropped by a reload has its pool closed once its requests are over', { timeout: 30_000 }, async () => {
   assert.deepEqual(await gw.reload(config(a, 'one')), { ok: true })
   const pending = send(gw.url, '/svc', { headers: { 'x-mode': 'hold' } })
   await a.waitForHeld(1)
@@ -94,8 +94,8 @@ test('a target dropped by a reload has its pool closed once its requests are ove
   const r = await pending
   assert.equal(r.status, 200, 'the request finished on the snapshot it started on')
   assert.equal(r.json<{ name: string }>().name, 'a')
-  for (let i = 0; i < 200 && a.openSockets > 0; i++) await new Promise(resolve => setTimeout(resolve, 5))
-  assert.equal(a.openSockets, 0, 'the retired pool closed its sockets')
+  // The retired pool closes its sockets (a leak hangs here).
+  await a.waitForNoSockets()
 })
 
 test('an unchanged upstream keeps its target (and pool) across a reload', async () => {

@@ -38,6 +38,8 @@ export interface TestUpstream {
   readonly connections: number
   /** The socket that carried the most recent held request. */
   readonly heldSocket: Socket | undefined
+  /** Resolves once no socket is open to this server (at once if none is). */
+  waitForNoSockets (): Promise<void>
   /** Resolves once `n` requests have arrived in all (any mode). */
   waitForRequests (n: number): Promise<void>
   /** Resolves once `n` requests are being held (mode `hold`). */
@@ -49,6 +51,11 @@ export interface TestUpstream {
 
 const CHUNK = Buffer.alloc(64 * 1024, 'x')
 
+/** Resolves once `socket` has closed (at once if it already has): an event, not a polling deadline. */
+export function closed (socket: Socket): Promise<void> {
+  return socket.closed ? Promise.resolve() : new Promise(resolve => socket.once('close', () => resolve()))
+}
+
 export async function startUpstream (name = 'up'): Promise<TestUpstream> {
   let requests = 0
   let connections = 0
@@ -57,6 +64,7 @@ export async function startUpstream (name = 'up'): Promise<TestUpstream> {
   let heldSocket: Socket | undefined
   let heldWaiters: Array<{ n: number, resolve: () => void }> = []
   let requestWaiters: Array<{ n: number, resolve: () => void }> = []
+  const idleWaiters: Array<() => void> = []
 
   function echo (req: IncomingMessage, res: ServerResponse, status = 200): void {
     const hash = createHash('sha256')
@@ -130,7 +138,10 @@ export async function startUpstream (name = 'up'): Promise<TestUpstream> {
   server.on('connection', (s: Socket) => {
     connections++
     sockets.add(s)
-    s.on('close', () => sockets.delete(s))
+    s.on('close', () => {
+      sockets.delete(s)
+      if (sockets.size === 0) for (const resolve of idleWaiters.splice(0)) resolve()
+    })
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const addr = server.address()
@@ -144,6 +155,10 @@ export async function startUpstream (name = 'up'): Promise<TestUpstream> {
     get openSockets () { return sockets.size },
     get connections () { return connections },
     get heldSocket () { return heldSocket },
+    waitForNoSockets () {
+      if (sockets.size === 0) return Promise.resolve()
+      return new Promise(resolve => idleWaiters.push(resolve))
+    },
     waitForRequests (n) {
       if (requests >= n) return Promise.resolve()
       return new Promise(resolve => requestWaiters.push({ n, resolve }))

@@ -124,15 +124,15 @@ test('redis store', async t => {
     for (let i = 0; i < 5; i++) await deny.take('k', 1, rule)
 
     await server.stop()
-    const started = Date.now()
     assert.deepEqual(await allow.take('k', 1, rule), { ok: true, remaining: 4, resetMs: 0, degraded: true })
     assert.deepEqual(await deny.take('k', 1, rule), { ok: false, retryAfterMs: 250, remaining: 0, resetMs: 250, degraded: true })
     await deny.refund('k', 1, rule)
-    assert.ok(Date.now() - started < 1000, 'failures are fast, not hanging')
     assert.deepEqual(events.map(e => [e.store, e.op, e.fallback]), [
       ['down-allow', 'take', 'allow'], ['down-deny', 'take', 'deny'], ['down-deny', 'refund', 'deny'],
     ])
     assert.ok(events.every(e => e.error instanceof Error))
+    // Fast, not hanging: each failed on the closed connection at once, none by a command timeout.
+    for (const e of events) assert.match((e.error as Error).message, /enableOfflineQueue|Connection is closed/)
 
     await waitUntil('the client reports its failed reconnections', 5000, async () => clientErrors.length > 0)
     await server.restart()
