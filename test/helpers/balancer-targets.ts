@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { BalancerTarget, PickContext } from '../../src/gateway/upstream/balancers/balancer.js'
 
-/** Targets http://t0:80, http://t1:80, … with the given weights, all available and idle. */
+/** Targets http://t0:80, http://t1:80, … with the given weights, all healthy and idle. */
 export function makeTargets (weights: readonly number[], prefix = 't'): BalancerTarget[] {
-  return weights.map((weight, i) => ({ id: `http://${prefix}${i}:80`, weight, inFlight: 0, available: true }))
+  return weights.map((weight, i) => ({ id: `http://${prefix}${i}:80`, weight, inFlight: 0, health: 'healthy' as const }))
 }
 
 export function makeCtx (headers: IncomingHttpHeaders = {}, clientIp = '127.0.0.1'): PickContext {

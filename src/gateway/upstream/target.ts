@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici'
 import type { Counter } from 'prom-client'
 import { CodeCounter } from '../../observability/recorder.js'
 import type { Recorder } from '../../observability/recorder.js'
-import type { BalancerTarget } from './balancers/index.js'
+import type { BalancerTarget, TargetHealth } from './balancers/index.js'
 import { continueSkippingConnector } from './skip-continue.js'
 
 export interface TargetOptions {
@@ -34,7 +34,7 @@ export class Target implements BalancerTarget {
   /** Identity of everything that shapes the pool; equal keys may share one Target across reloads. */
   readonly key: string
   inFlight = 0
-  available = true
+  health: TargetHealth = 'healthy'
   readonly #pool: Pool
   readonly #requests: CodeCounter
   #closing: Promise<void> | undefined

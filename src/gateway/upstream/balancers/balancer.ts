@@ -8,9 +8,16 @@ export interface BalancerTarget {
   readonly weight: number
   /** Maintained by the caller: ++ when a request starts, -- when it ends. */
   inFlight: number
-  /** False while ejected or unhealthy; maintained by the caller. */
-  available: boolean
+  /** Maintained by the caller (health checks, outlier ejection); only healthy targets are picked. */
+  health: TargetHealth
 }
+
+/**
+ * `unhealthy`: failed active health checks, back when they pass again. `ejected`: cut off by
+ * passive health (outlier detection) for a while. Each says who took the target out, so the one
+ * that did is the one that brings it back.
+ */
+export type TargetHealth = 'healthy' | 'unhealthy' | 'ejected'
 
 export interface PickContext {
   readonly headers: IncomingHttpHeaders
@@ -23,7 +30,7 @@ export interface PickContext {
 }
 
 export interface Balancer<T extends BalancerTarget> {
-  /** A target that is available and not in `exclude`, or undefined when there is none. */
+  /** A healthy target not in `exclude` (the ones a request already tried), or undefined when there is none. */
   pick (ctx: PickContext, exclude?: ReadonlySet<T>): T | undefined
 }
 
@@ -48,5 +55,5 @@ export interface BalancerOptions {
 }
 
 export function isEligible<T extends BalancerTarget> (target: T, exclude: ReadonlySet<T> | undefined): boolean {
-  return target.available && (exclude === undefined || !exclude.has(target))
+  return target.health === 'healthy' && (exclude === undefined || !exclude.has(target))
 }

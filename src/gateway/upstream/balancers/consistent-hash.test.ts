@@ -57,7 +57,7 @@ test('removing a target remaps only the keys it owned, whether removed or made u
   const gone = four[2]!
   const before = mapping(four)
   const after = mapping(four.filter(t => t !== gone))
-  gone.available = false
+  gone.health = 'unhealthy'
   const skipped = mapping(four)
   assert.deepEqual(skipped, after)
   let moved = 0
@@ -84,7 +84,7 @@ test('excluded targets are skipped by walking the ring; undefined when none is l
   exclude.add(second)
   const third = ch.pick(ctx, exclude)
   assert.ok(third !== undefined && third !== first && third !== second)
-  third.available = false
+  third.health = 'unhealthy'
   assert.equal(ch.pick(ctx, exclude), undefined)
   assert.equal(ch.pick(makeCtx({}, ''), exclude), undefined)
   assert.equal(createConsistentHash([], {}).pick(ctx), undefined)

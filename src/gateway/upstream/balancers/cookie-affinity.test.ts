@@ -58,7 +58,7 @@ test('re-pins when the pinned target becomes unavailable or is excluded', () => 
   const first = makeCtx()
   balancer.pick(first)
   const cookie = pin(first)
-  targets[0]!.available = false
+  targets[0]!.health = 'unhealthy'
   const moved = makeCtx({ cookie })
   const next = balancer.pick(moved)
   assert.ok(next !== undefined && next !== targets[0])
@@ -66,7 +66,7 @@ test('re-pins when the pinned target becomes unavailable or is excluded', () => 
   assert.notEqual(repinned, cookie)
   assert.equal(balancer.pick(makeCtx({ cookie: repinned })), next)
 
-  targets[0]!.available = true
+  targets[0]!.health = 'healthy'
   const retry = makeCtx({ cookie })
   const other = balancer.pick(retry, new Set([targets[0]!]))
   assert.ok(other !== undefined && other !== targets[0])
@@ -87,8 +87,8 @@ test('an unknown or tampered cookie value is balanced and re-pinned', () => {
 
 test('the cookie never reveals the target URL', () => {
   const targets = [
-    { id: 'https://billing.internal.example:8443', weight: 1, inFlight: 0, available: true },
-    { id: 'http://10.0.0.7:8080', weight: 1, inFlight: 0, available: true },
+    { id: 'https://billing.internal.example:8443', weight: 1, inFlight: 0, health: 'healthy' as const },
+    { id: 'http://10.0.0.7:8080', weight: 1, inFlight: 0, health: 'healthy' as const },
   ]
   const balancer = withCookieAffinity(createRoundRobin(targets), targets, OPTIONS)
   for (const t of targets) {
@@ -149,7 +149,7 @@ test('returns undefined and sets no cookie when no target is left', () => {
   const first = makeCtx()
   balancer.pick(first)
   const cookie = pin(first)
-  for (const t of targets) t.available = false
+  for (const t of targets) t.health = 'unhealthy'
   const ctx = makeCtx({ cookie })
   assert.equal(balancer.pick(ctx), undefined)
   assert.equal(ctx.setCookie, undefined)

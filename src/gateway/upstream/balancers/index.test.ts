@@ -18,8 +18,8 @@ for (const kind of KINDS) {
     test(`${desc}: skips unavailable and excluded targets, undefined when none is left`, () => {
       const targets = makeTargets([1, 2, 3, 1, 2])
       const b = createBalancer(kind, targets, { hashOn: 'header:x-k', random: seededRandom(13), affinity })
-      targets[0]!.available = false
-      targets[3]!.available = false
+      targets[0]!.health = 'unhealthy'
+      targets[3]!.health = 'unhealthy'
       const exclude = new Set([targets[1]!, targets[4]!])
       for (let i = 0; i < 200; i++) {
         const ctx = makeCtx(i % 2 === 0 ? { 'x-k': `k${i}` } : {}, `10.0.0.${i % 256}`)

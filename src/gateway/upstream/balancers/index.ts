@@ -7,7 +7,9 @@ import { createRoundRobin } from './round-robin.js'
 import { createSmoothWeighted } from './smooth-weighted.js'
 import type { Balancer, BalancerKind, BalancerOptions, BalancerTarget } from './balancer.js'
 
-export type { Balancer, BalancerKind, BalancerOptions, BalancerTarget, PickContext, AffinityOptions } from './balancer.js'
+export type {
+  Balancer, BalancerKind, BalancerOptions, BalancerTarget, PickContext, AffinityOptions, TargetHealth,
+} from './balancer.js'
 
 type Factory = <T extends BalancerTarget> (targets: readonly T[], options: BalancerOptions) => Balancer<T>
 

@@ -43,21 +43,21 @@ test('spreads evenly when every target is equally loaded', () => {
 test('with one eligible target, picks it without consulting randomness', () => {
   const targets = makeTargets([1, 1, 1])
   const p2c = createP2C(targets, { random: () => { throw new Error('random called') } })
-  targets[0]!.available = false
+  targets[0]!.health = 'unhealthy'
   assert.equal(p2c.pick(makeCtx(), new Set([targets[2]!])), targets[1])
 })
 
 test('never picks unavailable or excluded targets; undefined when none is left', () => {
   const targets = makeTargets([1, 1, 1, 1])
   const p2c = createP2C(targets, { random: seededRandom(9) })
-  targets[0]!.available = false
+  targets[0]!.health = 'unhealthy'
   targets[3]!.inFlight = -5
   const exclude = new Set([targets[3]!])
   const counts = countPicks(targets, 400, () => p2c.pick(makeCtx(), exclude))
   assert.equal(counts[0]! + counts[3]!, 0)
   assert.ok(counts[1]! > 0 && counts[2]! > 0)
-  targets[1]!.available = false
-  targets[2]!.available = false
+  targets[1]!.health = 'unhealthy'
+  targets[2]!.health = 'unhealthy'
   assert.equal(p2c.pick(makeCtx(), exclude), undefined)
   assert.equal(createP2C([]).pick(makeCtx()), undefined)
 })

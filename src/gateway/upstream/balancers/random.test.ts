@@ -31,7 +31,7 @@ test('never picks unavailable or excluded targets', () => {
   const targets = makeTargets([1, 5, 5, 1])
   const rnd = createWeightedRandom(targets, { random: seededRandom(7) })
   const ctx = makeCtx()
-  targets[1]!.available = false
+  targets[1]!.health = 'unhealthy'
   const exclude = new Set([targets[2]!])
   const counts = countPicks(targets, 2000, () => rnd.pick(ctx, exclude))
   assert.equal(counts[1], 0)
@@ -42,7 +42,7 @@ test('never picks unavailable or excluded targets', () => {
 test('returns undefined when no target is left', () => {
   const targets = makeTargets([1, 1])
   const rnd = createWeightedRandom(targets, { random: seededRandom(1) })
-  targets[0]!.available = false
+  targets[0]!.health = 'unhealthy'
   assert.equal(rnd.pick(makeCtx(), new Set([targets[1]!])), undefined)
   assert.equal(createWeightedRandom([]).pick(makeCtx()), undefined)
 })

@@ -16,17 +16,17 @@ test('round robin skips unavailable and excluded targets', () => {
   const targets = makeTargets([1, 1, 1, 1])
   const rr = createRoundRobin(targets)
   const ctx = makeCtx()
-  targets[1]!.available = false
+  targets[1]!.health = 'unhealthy'
   const exclude = new Set([targets[2]!])
   assert.deepEqual(countPicks(targets, 10, () => rr.pick(ctx, exclude)), [5, 0, 0, 5])
-  targets[1]!.available = true
+  targets[1]!.health = 'healthy'
   assert.deepEqual(countPicks(targets, 8, () => rr.pick(ctx)), [2, 2, 2, 2])
 })
 
 test('round robin returns undefined when no target is left', () => {
   const targets = makeTargets([1, 1])
   const rr = createRoundRobin(targets)
-  targets[0]!.available = false
+  targets[0]!.health = 'unhealthy'
   assert.equal(rr.pick(makeCtx(), new Set([targets[1]!])), undefined)
   assert.equal(createRoundRobin([]).pick(makeCtx()), undefined)
 })

@@ -32,7 +32,7 @@ test('unavailable and excluded targets sit out; the rest keep their proportions'
   const targets = makeTargets([2, 1, 5, 1])
   const swrr = createSmoothWeighted(targets)
   const ctx = makeCtx()
-  targets[2]!.available = false
+  targets[2]!.health = 'unhealthy'
   const exclude = new Set([targets[3]!])
   assert.deepEqual(countPicks(targets, 300, () => swrr.pick(ctx, exclude)), [200, 100, 0, 0])
 })
@@ -40,7 +40,7 @@ test('unavailable and excluded targets sit out; the rest keep their proportions'
 test('returns undefined when no target is left', () => {
   const targets = makeTargets([3, 1])
   const swrr = createSmoothWeighted(targets)
-  targets[0]!.available = false
+  targets[0]!.health = 'unhealthy'
   assert.equal(swrr.pick(makeCtx(), new Set([targets[1]!])), undefined)
   assert.equal(createSmoothWeighted([]).pick(makeCtx()), undefined)
 })
