@@ -19,6 +19,11 @@ export interface CallMeta {
   method?: string
   /** True when the request may be replayed even though its method is not idempotent. */
   idempotent?: boolean
+  /**
+   * False when the request cannot be sent again whatever its method (a streamed body already
+   * partly sent); read by the retry policy after each failed attempt, so it may be a getter.
+   */
+  readonly replayable?: boolean
   /** 1 (highest) … 5 (lowest). */
   priority?: number
   /** Absolute Clock time after which the call must not start. */

@@ -160,6 +160,17 @@ test('non-idempotent methods are retried only when marked idempotent or allowed'
   }
 })
 
+test('a call whose request can no longer be sent (replayable false, read after each attempt) is not retried', async () => {
+  const { clock, policy, giveUps } = setup()
+  let sent = false
+  const meta = { method: 'PUT', get replayable () { return !sent } }
+  const { fn, seen } = script([n => { sent = true; return res(503, n) }])
+  const out = await drive(policy.execute(fn, rootContext(undefined, meta)), clock)
+  assert.equal(seen.length, 1)
+  assert.equal(out.n, 1)
+  assert.equal(giveUps[0]!.reason, 'body')
+})
+
 test('abort during the backoff wait rejects at once and cancels the timer', async () => {
   const { clock, policy } = setup({ baseDelayMs: 1000 }, () => 0.99)
   const ac = new AbortController()

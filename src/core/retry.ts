@@ -39,7 +39,7 @@ export interface RetryEvent {
 export interface GiveUpEvent {
   /** Attempts made. */
   attempts: number
-  /** Why a retryable failure was not retried: `attempts`, `budget`, `deadline` or `non-idempotent`. */
+  /** Why a retryable failure was not retried: `attempts`, `budget`, `deadline`, `non-idempotent` or `body`. */
   reason: string
 }
 
@@ -105,6 +105,7 @@ export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, ra
       const giveUp = (why: string): T => { onGiveUp.emit({ attempts: tried, reason: why }); return settle(failed) }
       if (attempt >= attempts) return giveUp('attempts')
       if (!isReplayable(pc.meta, retryNonIdempotent)) return giveUp('non-idempotent')
+      if (pc.meta.replayable === false) return giveUp('body')
       const hinted = o.ok ? retryAfterFromResponse(o.value, clock.wallNow()) : retryAfterFromError(o.error)
       const delayMs = hinted !== undefined ? Math.min(hinted, maxRetryAfterMs) : backoffDelay(attempt, backoff, random)
       const deadline = pc.meta.deadline

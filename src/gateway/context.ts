@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Clock } from '../core/clock.js'
 import type { TLSSocket } from 'node:tls'
 import type { InvalidPathError } from '../errors.js'
+import { AbortedError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
 import type { CidrMatcher } from './cidr.js'
 import { resolveClientIp } from './client-ip.js'
@@ -136,7 +137,8 @@ export class Context implements Exchange {
 
   /** Called by the server when the downstream connection closed early. */
   abort (): void {
-    this.#abort?.abort()
+    // A reason of ours, so whatever the signal cuts (an attempt, a backoff) ends as SLC_ABORTED.
+    this.#abort?.abort(new AbortedError('Client closed the connection'))
     this.upstreamRequest?.abort()
   }
 

@@ -115,7 +115,10 @@ export interface RequestContext {
   readonly status: number
   /** The client-facing scheme is https: TLS here, or X-Forwarded-Proto from a trusted proxy. */
   readonly secure: boolean
-  /** Headers to send upstream, flat; hop-by-hop already removed. Stages may push more. */
+  /**
+   * Headers to send upstream, flat; hop-by-hop already removed. Stages may push more in onRequest;
+   * from then on it is the fixed base every attempt builds its own headers from (never changed).
+   */
   readonly upstreamHeaders: string[]
   readonly forwardedFor: string | undefined
   readonly forwardedProto: string | undefined

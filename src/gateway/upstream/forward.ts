@@ -64,6 +64,9 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
     deadlines.add(this)
   }
 
+  /** The answer (head or error) went out: cancelling now only concerns the body (ctx.upstreamRequest). */
+  get answered (): boolean { return this.#answered }
+
   /** Cancels the exchange: before the head it answers with `reason`; after it the client's response is cut. */
   abort (reason: Error = new AbortedError('Client closed the connection')): void {
     if (this.#finished) return

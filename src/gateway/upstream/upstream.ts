@@ -2,12 +2,18 @@
 // resilience stack around attempts. The response timeout is per attempt and lives in the attempt
 // itself (deadline.ts), so with no other policy configured a call goes straight to one attempt
 // without promises; retry, breaker and bulkhead come in as `policies`, wrapped around `attempt`.
+//
+// An attempt may be repeated, so nothing it does may depend on an earlier one having run:
+// - the client leaving aborts the call's signal (ctx.signal): the attempt in flight and a retry's
+//   backoff both stop there;
+// - its upstream headers are built from ctx.upstreamHeaders, which attempts never change;
+// - the balancer is told the targets the call already tried;
+// - its body is sent again only while that is possible (request-body.ts).
 
-import { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import type { Clock, Random } from '../../core/clock.js'
 import { wrap } from '../../core/policy.js'
-import type { Policy, PolicyContext } from '../../core/policy.js'
+import type { CallMeta, Policy, PolicyContext } from '../../core/policy.js'
 import { PayloadTooLargeError, UpstreamUnavailableError } from '../../errors.js'
 import type { Answer, Exchange, ResponseHead, Terminal } from '../contract.js'
 import { forwardTarget } from '../router/normalize-path.js'
@@ -15,6 +21,7 @@ import { createBalancer } from './balancers/index.js'
 import type { AffinityOptions, Balancer, BalancerKind } from './balancers/index.js'
 import { DeadlineQueue } from './deadline.js'
 import { Forward } from './forward.js'
+import { attemptBody, bodyReplayable } from './request-body.js'
 import type { Target } from './target.js'
 
 export interface UpstreamOptions {
@@ -34,7 +41,16 @@ export interface UpstreamDeps {
   random: Random
 }
 
-interface CallMeta { method: string, upstream: Upstream, ctx: Exchange, [key: string]: unknown }
+/** One call through the policies: what its attempts share. */
+interface UpstreamCall extends CallMeta {
+  readonly method: string
+  readonly upstream: Upstream
+  readonly ctx: Exchange
+  /** The targets earlier attempts went to. */
+  readonly tried: Set<Target>
+  /** Read by the retry policy: whether another attempt could send the request body again. */
+  readonly replayable: boolean
+}
 
 export class Upstream implements Terminal {
   readonly name: string
@@ -68,32 +84,43 @@ export class Upstream implements Terminal {
       this.#send(ctx, answer)
       return
     }
-    const meta: CallMeta = { method: ctx.method, upstream: this, ctx }
-    this.#policy.execute(attempt, { signal: NEVER, attempt: 1, meta }).then(
+    const meta: UpstreamCall = {
+      method: ctx.method,
+      upstream: this,
+      ctx,
+      tried: new Set(),
+      get replayable () { return bodyReplayable(ctx, undefined) },
+    }
+    this.#policy.execute(attempt, { signal: ctx.signal, attempt: 1, meta }).then(
       head => { answer.head(ctx, head) },
       err => { answer.fail(ctx, err) }
     )
   }
 
-  /** One try as a promise, for policies: pick a target, send, resolve on the response head. */
-  attempt (ctx: Exchange, signal: AbortSignal): Promise<ResponseHead> {
+  /** One try as a promise, for policies: pick a target not tried yet, send, resolve on the response head. */
+  attempt (call: UpstreamCall, signal: AbortSignal): Promise<ResponseHead> {
+    const ctx = call.ctx
+    if (signal.aborted) return Promise.reject(signal.reason)
     return new Promise((resolve, reject) => {
-      const fwd = this.#send(ctx, {
-        head (_ctx, head) { resolve(head) },
-        fail (_ctx, err) { reject(err) },
-      })
-      if (fwd === undefined || signal === NEVER) return
-      if (signal.aborted) fwd.handleEvent({ target: signal } as unknown as Event)
-      else signal.addEventListener('abort', fwd, { once: true })
+      const answer = new AttemptAnswer(signal, resolve, reject)
+      const fwd = this.#send(ctx, answer, call.tried)
+      // Until it answers, the call's signal (the client leaving) cancels the attempt.
+      if (fwd !== undefined && !fwd.answered) {
+        answer.listening = fwd
+        signal.addEventListener('abort', fwd, { once: true })
+      }
     })
   }
 
-  #send (ctx: Exchange, answer: Answer): Forward | undefined {
-    const target = this.#balancer.pick(ctx)
+  #send (ctx: Exchange, answer: Answer, tried?: Set<Target>): Forward | undefined {
+    // Another target than the ones tried, if there is one; else the only ones there are.
+    const target = (tried !== undefined && tried.size > 0 ? this.#balancer.pick(ctx, tried) : undefined) ??
+      this.#balancer.pick(ctx)
     if (target === undefined) {
       answer.fail(ctx, new UpstreamUnavailableError(this.name))
       return undefined
     }
+    tried?.add(target)
     // Options first: should building them throw, no attempt has been counted or queued yet.
     const opts = dispatchOptions(ctx)
     const fwd = new Forward(ctx, target, answer, this.#deadlines, this.name)
@@ -102,41 +129,51 @@ export class Upstream implements Terminal {
   }
 }
 
-// The caller's signal when a call has none: client disconnects cancel the exchange directly
-// (Context.abort), so a call needs no AbortController of its own.
-const NEVER = new AbortController().signal
+/** Settles an attempt's promise and stops its listening to the call's signal. */
+class AttemptAnswer implements Answer {
+  listening: Forward | undefined = undefined
+  readonly #signal: AbortSignal
+  readonly #resolve: (head: ResponseHead) => void
+  readonly #reject: (err: unknown) => void
+
+  constructor (signal: AbortSignal, resolve: (head: ResponseHead) => void, reject: (err: unknown) => void) {
+    this.#signal = signal
+    this.#resolve = resolve
+    this.#reject = reject
+  }
+
+  head (_ctx: Exchange, head: ResponseHead): void {
+    this.#detach()
+    this.#resolve(head)
+  }
+
+  fail (_ctx: Exchange, err: unknown): void {
+    this.#detach()
+    this.#reject(err)
+  }
+
+  #detach (): void {
+    if (this.listening !== undefined) this.#signal.removeEventListener('abort', this.listening)
+  }
+}
 
 function attempt (pc: PolicyContext): Promise<ResponseHead> {
-  const meta = pc.meta as CallMeta
-  return meta.upstream.attempt(meta.ctx, pc.signal)
+  const call = pc.meta as UpstreamCall
+  return call.upstream.attempt(call, pc.signal)
 }
 
 function dispatchOptions (ctx: Exchange): Dispatcher.DispatchOptions {
   const route = ctx.route!
-  const req = ctx.req
-  let path = forwardTarget(req.url ?? '/', ctx.path, ctx.query)
+  let path = forwardTarget(ctx.req.url ?? '/', ctx.path, ctx.query)
   if (route.rewrite !== undefined) {
     const p = route.rewrite(ctx.path)
     path = ctx.query === '' ? p : `${p}?${ctx.query}`
   }
-  const headers = ctx.upstreamHeaders
-  if (route.preserveHost && ctx.host !== undefined) headers.push('host', ctx.host)
-  let body: Dispatcher.DispatchOptions['body'] = null
-  if (ctx.hasBody) {
-    body = route.maxBodySize !== undefined && ctx.contentLength === undefined
-      ? Readable.from(limitBody(req, route.maxBodySize), { objectMode: false })
-      : req
-  }
-  return { method: ctx.method, path, headers, body }
+  return { method: ctx.method, path, headers: attemptHeaders(ctx), body: attemptBody(ctx, undefined) }
 }
 
-/** Counts a chunked body as it streams; over the limit the upload fails with 413 (never buffered). */
-async function * limitBody (req: NodeJS.ReadableStream & Readable, limit: number): AsyncGenerator<Buffer> {
-  let seen = 0
-  // destroyOnReturn: false keeps the client socket open so the 413 can still be written.
-  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    seen += chunk.length
-    if (seen > limit) throw new PayloadTooLargeError(limit)
-    yield chunk
-  }
+/** The base the stages built, never changed, plus what this attempt adds (a copy only then). */
+function attemptHeaders (ctx: Exchange): string[] {
+  const base = ctx.upstreamHeaders
+  return ctx.route!.preserveHost && ctx.host !== undefined ? [...base, 'host', ctx.host] : base
 }
