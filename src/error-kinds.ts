@@ -3,7 +3,7 @@
 // decisions. Sluice's own errors declare their kind (src/errors.ts); the errors Node and undici
 // raise are known by their code, listed here once.
 
-import { SluiceError } from './errors.js'
+import { ERROR_CLASSES, SluiceError } from './errors.js'
 import type { ErrorKind } from './errors.js'
 
 /** Node and undici error codes, by the kind of failure they report. */
@@ -33,6 +33,13 @@ export const FOREIGN_KINDS: Readonly<Record<string, ErrorKind>> = Object.freeze(
   UND_ERR_CLOSED: 'cancelled',
   UND_ERR_DESTROYED: 'cancelled',
 })
+
+const SLUICE_KINDS: ReadonlyMap<string, ErrorKind> = new Map(ERROR_CLASSES.map(C => [C.code, C.kind]))
+
+/** The kind of an error known only by its code (a recorded result): ours or Node's and undici's. */
+export function kindOfCode (code: string): ErrorKind | undefined {
+  return SLUICE_KINDS.get(code) ?? (Object.hasOwn(FOREIGN_KINDS, code) ? FOREIGN_KINDS[code] : undefined)
+}
 
 /** The kind of `err` itself (its cause is not searched); undefined when nothing is known of it. */
 export function kindOf (err: unknown): ErrorKind | undefined {

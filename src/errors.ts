@@ -90,7 +90,7 @@ export class HeadersTooLargeError extends SluiceError {
 export class BadRequestError extends SluiceError {
   static readonly code = 'SLC_BAD_REQUEST'
   static readonly kind = 'caller'
-  static readonly meaning = 'The request could not be parsed, or its request-target has a form the gateway does not accept (see [HTTP conformance](http-conformance.md)).'
+  static readonly meaning = 'The request could not be parsed, or its request-target has a form the gateway does not accept (see [HTTP conformance](http-conformance.md)); in `sluice dispatch` output, an input line that is not a request (bad JSON, unknown field, duplicate id).'
   constructor (message = 'Malformed request', options?: SluiceErrorOptions) {
     super(BadRequestError.code, 400, message, options)
   }

@@ -1,9 +1,13 @@
 // `sluice dispatch -c suppliers.yaml -i requests.jsonl -o results.jsonl`: sends every input line
 // through the dispatcher and appends one result line per id. Each result is written with a
-// synchronous append as soon as it is known, so a kill loses nothing that finished; ids already in
-// the output are skipped on the next run, so a resume repeats nothing that finished.
+// synchronous append as soon as it is known, so a kill loses nothing that finished; a rerun skips
+// what is final in the output (dispatch-resume.ts says what is), so it repeats nothing finished.
+//
+// A call in flight when the run is killed (or still running when Ctrl-C's 10 s drain ends) has no
+// result yet: the rerun sends it again, so a non-idempotent POST may reach the supplier twice.
+// Give such calls an Idempotency-Key header if the supplier honours one.
 
-import { closeSync, createReadStream, existsSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { parseArgs } from './args.js'
 import type { FlagSpec } from './args.js'
@@ -11,54 +15,36 @@ import { loadYamlFile } from '../config/load.js'
 import { checkDispatcherConfig } from '../config/check-dispatcher.js'
 import { DispatcherConfigSchema } from '../config/schema/dispatcher.js'
 import { createDispatcher } from '../dispatcher/dispatcher.js'
-import type { DispatcherOptions } from '../dispatcher/options.js'
-import type { DispatchRequest } from '../dispatcher/request.js'
 import type { DispatchResponse } from '../dispatcher/response.js'
 import { SluiceError } from '../errors.js'
+import { lineId, parseLine } from './dispatch-input.js'
+import type { InputLine } from './dispatch-input.js'
 import { startProgress, summaryTable, tally } from './dispatch-progress.js'
 import type { ProgressState } from './dispatch-progress.js'
+import { readResume } from './dispatch-resume.js'
 
 const FLAGS: FlagSpec[] = [
   { name: 'config', short: 'c', type: 'string', valueName: 'FILE', description: 'Suppliers file (YAML)' },
   { name: 'input', short: 'i', type: 'string', valueName: 'FILE', description: 'Requests, one JSON object per line' },
   { name: 'output', short: 'o', type: 'string', valueName: 'FILE', description: 'Results, appended one JSON object per line' },
   { name: 'window', short: 'w', type: 'string', valueName: 'N', description: 'Requests handed to the dispatcher at once [500]' },
+  { name: 'retry-failed', short: 'r', type: 'boolean', description: 'Also redo ids whose result is an error or a 5xx/429 answer' },
   { name: 'quiet', short: 'q', type: 'boolean', description: 'No progress output' },
   { name: 'help', short: 'h', type: 'boolean', description: 'Show this help' },
 ]
 
 const HELP = `Usage: sluice dispatch -c suppliers.yaml -i requests.jsonl -o results.jsonl
 
-Each input line: {"id", "supplier", "method", "path", "query", "headers", "body", "priority"}.
-Ids already present in the output file are skipped, so an interrupted run can simply be rerun.
+Each input line: {"id", "supplier", "path", "method", "query", "headers", "body", "priority",
+"timeout", "idempotent"}; any other field, or an id used twice, is reported as an error record.
+Results are appended to the output, one line per id; when an id has several, the last one counts.
+A rerun skips every id whose result is final: an answer, or an error that is the request's own
+(bad line, unknown supplier, invalid options). Failures that may pass (supplier unreachable,
+timeout, full queue) are sent again; --retry-failed also redoes error answers and final errors.
+A call cut by a kill or Ctrl-C has no result yet and is sent again by the rerun: a POST may reach
+the supplier twice unless it carries an Idempotency-Key the supplier honours.
 ${FLAGS.map(f => `  -${f.short}, --${f.name}${f.valueName ? ` ${f.valueName}` : ''}  ${f.description}`).join('\n')}
 `
-
-interface InputLine { id: string, request: DispatchRequest }
-
-function doneIds (path: string): Set<string> {
-  const ids = new Set<string>()
-  if (!existsSync(path)) return ids
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    try {
-      const id = (JSON.parse(line) as { id?: unknown }).id
-      if (typeof id === 'string') ids.add(id)
-    } catch { /* a line cut by a kill is redone */ }
-  }
-  return ids
-}
-
-function parseLine (text: string, lineNo: number): InputLine | { id: string, error: string } {
-  let v: unknown
-  try { v = JSON.parse(text) } catch (err) { return { id: `line:${lineNo}`, error: `line ${lineNo}: invalid JSON (${(err as Error).message})` } }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { id: `line:${lineNo}`, error: `line ${lineNo}: expected a JSON object` }
-  const o = v as Record<string, unknown>
-  const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : undefined
-  if (id === undefined) return { id: `line:${lineNo}`, error: `line ${lineNo}: missing "id"` }
-  if (typeof o.supplier !== 'string') return { id, error: `line ${lineNo}: missing "supplier"` }
-  if (typeof o.path !== 'string') return { id, error: `line ${lineNo}: missing "path"` }
-  return { id, request: { ...o, supplier: o.supplier, path: o.path } as DispatchRequest }
-}
 
 function encodeBody (res: DispatchResponse): { body: string, bodyEncoding?: 'base64' } {
   const text = res.body.toString('utf8')
@@ -93,7 +79,7 @@ export async function dispatchCommand (argv: string[]): Promise<number> {
     process.stderr.write(`sluice dispatch: -c, -i and -o are required\n${HELP}`)
     return 2
   }
-  let options: DispatcherOptions
+  let options
   try {
     options = await loadYamlFile(config, DispatcherConfigSchema, checkDispatcherConfig)
   } catch (err) {
@@ -101,15 +87,16 @@ export async function dispatchCommand (argv: string[]): Promise<number> {
     return 1
   }
   const d = createDispatcher(options)
-  return run(d, { input, output, window, quiet: flags.quiet === true })
+  return run(d, { input, output, window, quiet: flags.quiet === true, retryFailed: flags['retry-failed'] === true })
 }
 
 async function run (
-  d: ReturnType<typeof createDispatcher>, o: { input: string, output: string, window: number, quiet: boolean }
+  d: ReturnType<typeof createDispatcher>,
+  o: { input: string, output: string, window: number, quiet: boolean, retryFailed: boolean }
 ): Promise<number> {
-  const done = doneIds(o.output)
+  const { done, cutLine } = await readResume(o.output, o.retryFailed)
   const out = openSync(o.output, 'a')
-  if (done.size > 0 && !readFileSync(o.output, 'utf8').endsWith('\n')) writeSync(out, '\n')
+  if (cutLine) writeSync(out, '\n')
   const write = (record: object): void => { writeSync(out, JSON.stringify(record) + '\n') }
   const st: ProgressState = {
     total: await countLines(o.input),
@@ -162,21 +149,33 @@ async function run (
   }
 
   let lineNo = 0
+  // Where each id of this input was first seen, to report a second use by both line numbers.
+  const firstLine = new Map<string, number>()
+  const reject = (id: string, message: string): void => {
+    write({ id, line: lineNo, error: { code: 'SLC_BAD_REQUEST', message } })
+    st.done++
+    st.errors++
+  }
   const rl = createInterface({ input: createReadStream(o.input), crlfDelay: Infinity })
   for await (const text of rl) {
     lineNo++
     if (interrupted) break
     if (text.trim() === '') continue
     const parsed = parseLine(text, lineNo)
+    const first = firstLine.get(parsed.id)
+    if (first !== undefined) {
+      const id = lineId(lineNo)
+      if (done.has(id)) st.skipped++
+      else reject(id, `line ${lineNo}: duplicate id ${JSON.stringify(parsed.id)} (first on line ${first})`)
+      continue
+    }
+    firstLine.set(parsed.id, lineNo)
     if (done.has(parsed.id)) {
       st.skipped++
       continue
     }
-    done.add(parsed.id)
     if ('error' in parsed) {
-      write({ id: parsed.id, line: lineNo, error: { code: 'SLC_BAD_REQUEST', message: parsed.error } })
-      st.done++
-      st.errors++
+      reject(parsed.id, parsed.error)
       continue
     }
     const p = send(parsed).finally(() => inFlight.delete(p))

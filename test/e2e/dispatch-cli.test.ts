@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSupplier } from '../helpers/supplier-server.js'
+import type { SupplierServerOptions } from '../helpers/supplier-server.js'
 
 interface Result { id: string, status?: number, line?: number, error?: { code: string } }
 
@@ -84,5 +85,125 @@ test('sluice dispatch: 1,000 requests over 2 suppliers, killed midway and resume
     await a.close()
     await b.close()
     rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+interface Output { id: string, status?: number, line?: number, error?: { code: string, message: string } }
+
+/** A suppliers file for `url` (no retries, so a failure is recorded as it happened), input and output paths. */
+function workspace (url: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-dispatch-'))
+  const config = join(dir, 'suppliers.yaml')
+  const input = join(dir, 'requests.jsonl')
+  const output = join(dir, 'results.jsonl')
+  writeFileSync(config, `suppliers:\n  a:\n    baseUrl: ${url}\n    retry: false\n`)
+  return {
+    input: (lines: unknown[]) => writeFileSync(input, lines.map(l => typeof l === 'string' ? l : JSON.stringify(l)).join('\n') + '\n'),
+    run: (...extra: string[]) => runCli(['-c', config, '-i', input, '-o', output, '-q', ...extra]),
+    records: () => readFileSync(output, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l) as Output),
+    /** The last record of each id: its result. */
+    results: () => new Map(readFileSync(output, 'utf8').split('\n').filter(Boolean).map(l => {
+      const r = JSON.parse(l) as Output
+      return [r.id, r]
+    })),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+test('sluice dispatch: a duplicate id is reported as an error record naming both lines, once', async () => {
+  const server = await startSupplier({})
+  const w = workspace(server.url)
+  try {
+    w.input([
+      { id: 'r1', supplier: 'a', path: '/one' },
+      { id: 'r2', supplier: 'a', path: '/two' },
+      { id: 'r1', supplier: 'a', path: '/other' },
+    ])
+    const first = await w.run()
+    assert.equal(first.code, 0, first.stderr)
+    const records = w.records()
+    assert.deepEqual(records.filter(r => r.id === 'r1').map(r => r.status), [200])
+    const dup = records.find(r => r.id === 'line:3')
+    assert.equal(dup?.line, 3)
+    assert.equal(dup?.error?.code, 'SLC_BAD_REQUEST')
+    assert.match(dup!.error!.message, /line 3: duplicate id "r1" \(first on line 1\)/)
+    assert.deepEqual(server.received.map(r => r.url).sort(), ['/one', '/two'])
+    const again = await w.run()
+    assert.equal(again.code, 0, again.stderr)
+    assert.equal(w.records().length, 3, 'a rerun reports nothing twice')
+    assert.equal(server.count, 2)
+  } finally {
+    w.cleanup()
+    await server.close()
+  }
+})
+
+test('sluice dispatch: requests are built from the known fields only; anything else is an error record', async () => {
+  const server = await startSupplier({})
+  const w = workspace(server.url)
+  try {
+    w.input([
+      { id: 'ok', supplier: 'a', method: 'POST', path: '/p', query: { q: 1 }, headers: { 'x-a': '1' }, body: { n: 1 }, priority: 'high', timeout: '5s', idempotent: true },
+      { id: 'typo', supplier: 'a', path: '/t', heders: { 'x-a': '1' } },
+      { id: 'sig', supplier: 'a', path: '/s', signal: null },
+      { id: 'bad', supplier: 'a', path: '/a b' },
+    ])
+    const run = await w.run()
+    assert.equal(run.code, 0, run.stderr)
+    const res = w.results()
+    assert.equal(res.get('ok')?.status, 200)
+    assert.equal(server.received[0]?.url, '/p?q=1')
+    assert.equal(server.received[0]?.headers['x-a'], '1')
+    assert.equal(res.get('typo')?.error?.code, 'SLC_BAD_REQUEST')
+    assert.match(res.get('typo')!.error!.message, /line 2: unknown field "heders"/)
+    assert.match(res.get('sig')!.error!.message, /line 3: unknown field "signal"/)
+    assert.equal(res.get('bad')?.error?.code, 'SLC_INVALID_OPTIONS')
+    assert.equal(server.count, 1)
+  } finally {
+    w.cleanup()
+    await server.close()
+  }
+})
+
+test('sluice dispatch: a rerun finishes what failed for a passing reason; --retry-failed redoes every failure', async () => {
+  let handle: NonNullable<SupplierServerOptions['handler']> = (req, res) => {
+    if (req.url === '/reset') req.socket.destroy()
+    else res.writeHead(req.url === '/503' ? 503 : 200).end()
+  }
+  const server = await startSupplier({ handler: (req, res, body) => handle(req, res, body) })
+  const w = workspace(server.url)
+  try {
+    w.input([
+      { id: 'ok', supplier: 'a', path: '/ok' },
+      { id: 'reset', supplier: 'a', path: '/reset' },
+      { id: 'unavailable', supplier: 'a', path: '/503' },
+      { id: 'unknown', supplier: 'zzz', path: '/' },
+    ])
+    assert.equal((await w.run()).code, 0)
+    let res = w.results()
+    assert.deepEqual([...res.values()].map(r => [r.id, r.status ?? r.error?.code]).sort(), [
+      ['ok', 200], ['reset', 'SLC_BAD_GATEWAY'], ['unavailable', 503], ['unknown', 'SLC_SUPPLIER_UNKNOWN'],
+    ].sort())
+
+    // The supplier is healthy again: the rerun redoes the transient failure, and only that.
+    handle = (_req, res) => { res.writeHead(200).end() }
+    const before = server.count
+    assert.equal((await w.run()).code, 0)
+    res = w.results()
+    assert.equal(res.get('reset')?.status, 200)
+    assert.equal(res.get('unavailable')?.status, 503, 'an answer is a result')
+    assert.equal(res.get('unknown')?.error?.code, 'SLC_SUPPLIER_UNKNOWN', 'a caller error is final')
+    assert.equal(server.count - before, 1)
+
+    // --retry-failed also redoes error answers (5xx, 429) and final errors.
+    assert.equal((await w.run('--retry-failed')).code, 0)
+    res = w.results()
+    assert.equal(res.get('unavailable')?.status, 200)
+    assert.equal(res.get('unknown')?.error?.code, 'SLC_SUPPLIER_UNKNOWN')
+    assert.equal(server.count - before, 2)
+    assert.equal(w.records().filter(r => r.id === 'ok').length, 1, 'a success is never redone')
+  } finally {
+    w.cleanup()
+    await server.close()
   }
 })
