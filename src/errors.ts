@@ -163,6 +163,15 @@ export class ForbiddenError extends SluiceError {
   }
 }
 
+export class IpDeniedError extends SluiceError {
+  static readonly code = 'SLC_IP_DENIED'
+  static readonly kind = 'caller'
+  static readonly meaning = "The client address is refused by the route's `ipRules` (resolved through `server.trustedProxies`)."
+  constructor (options?: SluiceErrorOptions) {
+    super(IpDeniedError.code, 403, 'Client address not allowed', options)
+  }
+}
+
 // Limits
 
 export class RateLimitedError extends SluiceError {
@@ -356,7 +365,7 @@ export interface ErrorClass {
 export const ERROR_CLASSES: readonly ErrorClass[] = [
   RouteNotFoundError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError, InvalidPathError,
   InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError,
-  UnauthenticatedError, ForbiddenError, RateLimitedError, QuotaExceededError,
+  UnauthenticatedError, ForbiddenError, IpDeniedError, RateLimitedError, QuotaExceededError,
   UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError,
   BadGatewayError, ConfigError, ConfigEnvError,
   QueueFullError, QueueTimeoutError, SupplierUnknownError, InvalidOptionsError, AbortedError,

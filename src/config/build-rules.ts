@@ -22,3 +22,12 @@ export function targetOrigin (url: string): string | undefined {
     return undefined
   }
 }
+
+/** Why `pattern` is not a usable cors allowOrigins entry (gateway/stages/cors-origins.ts), or undefined. */
+export function originPatternProblem (pattern: string): string | undefined {
+  if (pattern === '*' || pattern === 'null') return undefined
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(\*\.)?([^/?#]+)$/i.exec(pattern)
+  if (m === null) return 'expected an origin like https://app.example.com, a wildcard like https://*.example.com, or *'
+  if (m[3]!.includes('*')) return 'a wildcard may only stand for the leading labels (https://*.example.com)'
+  return undefined
+}

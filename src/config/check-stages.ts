@@ -1,6 +1,8 @@
 // Cross-checks of stage options (schema/stages.ts) that a schema cannot express, for the
 // top-level defaults and every route alike. One function per stage key.
 
+import { originPatternProblem } from './build-rules.js'
+import { parseCidr } from './cidr.js'
 import type { GatewayConfig, StageOptions } from './schema/index.js'
 import type { Report } from './load-yaml.js'
 import type { ConfigPath } from './locate.js'
@@ -19,9 +21,29 @@ function checkHeaders (options: StageOptions['headers'], at: ConfigPath, report:
   }
 }
 
-export function checkStages (config: GatewayConfig, report: Report): void {
-  if (config.headers !== undefined) checkHeaders(config.headers, ['headers'], report)
-  config.routes.forEach((route, i) => {
-    if (route.headers !== undefined) checkHeaders(route.headers, ['routes', i, 'headers'], report)
+function checkIpRules (options: StageOptions['ipRules'], at: ConfigPath, report: Report): void {
+  for (const list of ['allow', 'deny'] as const) {
+    options[list]?.forEach((cidr, i) => {
+      if (parseCidr(cidr.trim()) === undefined) {
+        report([...at, list, i], `invalid CIDR ${JSON.stringify(cidr)} (expected an IPv4 or IPv6 address with an optional /prefix)`)
+      }
+    })
+  }
+}
+
+function checkCors (options: StageOptions['cors'], at: ConfigPath, report: Report): void {
+  options.allowOrigins.forEach((origin, i) => {
+    const problem = originPatternProblem(origin)
+    if (problem !== undefined) report([...at, 'allowOrigins', i], `${JSON.stringify(origin)}: ${problem}`)
   })
+}
+
+export function checkStages (config: GatewayConfig, report: Report): void {
+  const each = (options: Partial<StageOptions>, at: ConfigPath): void => {
+    if (options.headers !== undefined) checkHeaders(options.headers, [...at, 'headers'], report)
+    if (options.ipRules !== undefined) checkIpRules(options.ipRules, [...at, 'ipRules'], report)
+    if (options.cors !== undefined) checkCors(options.cors, [...at, 'cors'], report)
+  }
+  each(config, [])
+  config.routes.forEach((route, i) => { each(route, ['routes', i]) })
 }

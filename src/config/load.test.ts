@@ -210,6 +210,21 @@ const cases: { desc: string, text: string, env?: Record<string, string>, issues:
       '(expected an IPv4 or IPv6 address with an optional /prefix)'],
   },
   {
+    desc: 'bad CIDR in a route\'s ipRules',
+    text: BASE + lines('    ipRules: { allow: [10.0.0.0/8], deny: [10.0.0/8] }'),
+    issues: ['sluice.yaml:8:44 routes[0].ipRules.deny[0]: invalid CIDR "10.0.0/8" ' +
+      '(expected an IPv4 or IPv6 address with an optional /prefix)'],
+  },
+  {
+    desc: 'bad origin in the top-level cors default',
+    text: BASE + lines('cors: { allowOrigins: ["https://a.*.example.com", "app.example.com"] }'),
+    issues: [
+      'sluice.yaml:8:24 cors.allowOrigins[0]: "https://a.*.example.com": a wildcard may only stand for the leading labels (https://*.example.com)',
+      'sluice.yaml:8:51 cors.allowOrigins[1]: "app.example.com": expected an origin like https://app.example.com, ' +
+        'a wildcard like https://*.example.com, or *',
+    ],
+  },
+  {
     desc: 'hashOn missing for consistent-hash',
     text: BASE.replace('  users:\n', '  users:\n    balancer: consistent-hash\n'),
     issues: ['sluice.yaml:3:5 upstreams.users: missing hashOn (header:NAME, cookie:NAME or ip), ' +

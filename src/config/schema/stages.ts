@@ -9,6 +9,8 @@
 
 import { CloneType, Type } from '@sinclair/typebox'
 import type { Static, TOptional, TSchema } from '@sinclair/typebox'
+import { Cidr } from './common.js'
+import { CorsStageSchema } from './cors.js'
 
 // RFC 9110 §5.1 token; values: no CR, LF or NUL (§5.5), so a config value cannot split a header.
 const HEADER_NAME = '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$'
@@ -27,14 +29,32 @@ export const HeadersStageSchema = Type.Object({
   ),
 }, { additionalProperties: false, description: 'Fixed response headers (the `headers` stage).' })
 
+export const IpRulesStageSchema = Type.Object({
+  allow: Type.Optional(Type.Array(Cidr(), {
+    description: 'CIDRs (or bare addresses) allowed; when set, every other client is refused.',
+  })),
+  deny: Type.Optional(Type.Array(Cidr(), {
+    description: 'CIDRs (or bare addresses) refused, even when `allow` also lists them (deny wins).',
+  })),
+}, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'Client address rules (the `ipRules` stage), on the address resolved through ' +
+    '`server.trustedProxies`; a refused client gets 403 `SLC_IP_DENIED`.',
+})
+
 /** Route key → options schema of the stage it configures. */
 export const StageSchemas = {
   headers: HeadersStageSchema,
+  ipRules: IpRulesStageSchema,
+  cors: CorsStageSchema,
 }
 
 /** The stage keys also accepted at the top level, as every route's default. */
 export const GlobalStageSchemas = {
   headers: routeDefault('headers', HeadersStageSchema),
+  ipRules: routeDefault('ipRules', IpRulesStageSchema),
+  cors: routeDefault('cors', CorsStageSchema),
 }
 
 export type StageKey = keyof typeof StageSchemas

@@ -20,8 +20,10 @@ import type { Logger } from '../../observability/logger.js'
 import type { Metrics } from '../../observability/metrics.js'
 import type { Stage } from '../contract.js'
 import type { SlotAllocator } from '../slots.js'
+import { createCorsStage } from './cors.js'
 import { createForwardedStage } from './forwarded.js'
 import { createHeadersStage } from './headers.js'
+import { createIpRulesStage } from './ip-rules.js'
 import { createRequestIdStage } from './request-id.js'
 
 export interface StageDeps {
@@ -42,6 +44,8 @@ type Configured = { [K in StageKey]: { readonly key: K, readonly create: StageFa
 /** The configurable stages, in canonical order. One config key may feed several entries (auth). */
 const CONFIGURED: readonly Configured[] = [
   { key: 'headers', create: createHeadersStage },
+  { key: 'ipRules', create: createIpRulesStage },
+  { key: 'cors', create: createCorsStage },
 ]
 
 /** Builds the stage lists of one snapshot's routes; equal options share one stage instance. */
