@@ -17,12 +17,23 @@ export interface Clock {
 
 const origin = Date.now() - performance.now()
 
+// Node cuts a delay above 2^31-1 ms (about 24.8 days) to 1 ms, with a warning, so a config
+// duration such as `30d` would turn a deadline into a busy loop. Longer delays run in legs.
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 export const systemClock: Clock = {
   now: () => performance.now(),
   wallNow: () => origin + performance.now(),
   setTimeout (fn, ms) {
-    const t = setTimeout(fn, Math.max(0, ms))
-    t.unref()
+    let left = Math.max(0, ms)
+    let t: NodeJS.Timeout
+    const arm = (): void => {
+      const leg = Math.min(left, MAX_TIMER_MS)
+      left -= leg
+      t = setTimeout(left === 0 ? fn : arm, leg)
+      t.unref()
+    }
+    arm()
     return { cancel: () => clearTimeout(t) }
   },
 }
