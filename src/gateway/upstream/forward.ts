@@ -5,7 +5,7 @@
 // arrive before the head is written are held (the socket is paused meanwhile).
 //
 // The attempt is its own entry in the upstream's deadline queue: the response timeout costs no
-// timer, closure or AbortController per request (see deadline.ts).
+// timer, closure or AbortController per request (see core/deadlines.ts).
 //
 // It uses undici's (deprecated but supported) raw-header handler API (onConnect/onHeaders/onData/
 // onComplete/onError). undici 7's client still speaks it internally and wraps a controller-API
@@ -25,8 +25,8 @@ import {
 import { CONNECT_FAILURES } from '../../error-kinds.js'
 import type { Answer, BodySource, Exchange } from '../contract.js'
 import { filterResponseHeaders, removeHeader } from '../headers.js'
-import { Deadlined } from './deadline.js'
-import type { DeadlineQueue } from './deadline.js'
+import { Deadlined } from '../../core/deadlines.js'
+import type { DeadlineQueue } from '../../core/deadlines.js'
 import { forwardInformational } from './informational.js'
 import type { Target } from './target.js'
 

@@ -1,6 +1,6 @@
 // An upstream: its targets, a balancer, the response deadline of each attempt, and room for the
 // resilience stack around attempts. The response timeout is per attempt and lives in the attempt
-// itself (deadline.ts), so with no other policy configured a call goes straight to one attempt
+// itself (core/deadlines.ts), so with no other policy configured a call goes straight to one attempt
 // without promises; retry, breaker and bulkhead come in as `policies`, wrapped around `attempt`.
 //
 // An attempt may be repeated, so nothing it does may depend on an earlier one having run:
@@ -19,7 +19,7 @@ import type { Answer, Exchange, ResponseHead, Terminal } from '../contract.js'
 import { forwardTarget } from '../router/normalize-path.js'
 import { createBalancer } from './balancers/index.js'
 import type { AffinityOptions, Balancer, BalancerKind } from './balancers/index.js'
-import { DeadlineQueue } from './deadline.js'
+import { DeadlineQueue } from '../../core/deadlines.js'
 import { Forward } from './forward.js'
 import { attemptBody, bodyReplayable } from './request-body.js'
 import type { Target } from './target.js'

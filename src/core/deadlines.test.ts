@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ManualClock } from '../../core/manual-clock.js'
-import { Deadlined, DeadlineQueue } from './deadline.js'
+import { ManualClock } from './manual-clock.js'
+import { Deadlined, DeadlineQueue } from './deadlines.js'
 
 class Entry extends Deadlined {
   readonly name: string

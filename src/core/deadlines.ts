@@ -1,11 +1,12 @@
-// Response deadlines for one upstream. Every attempt against it gets the same timeout, so
-// deadlines fall due in the order the attempts started: a FIFO list with one Clock timer armed
-// for its head is enough (Node keeps its own timer lists the same way). An attempt that gets its
-// head unlinks itself in O(1) and leaves the timer alone; when the timer fires early because its
-// attempt already left, it re-arms for the new head. So a request costs no timer, no closure and
-// no AbortController, and the whole upstream fires about one timer per timeout period.
+// One deadline list for a fixed timeout (the gateway's per-upstream response deadline). Every
+// entry gets the same timeout, so deadlines fall due in the order the entries were added: a FIFO
+// list with one Clock timer armed for its head is enough (Node keeps its own timer lists the same
+// way). An entry that finishes in time unlinks itself in O(1) and leaves the timer alone; when the
+// timer fires early because its entry already left, it re-arms for the new head. So an entry
+// costs no timer, no closure and no AbortController, and the list fires about one timer per
+// timeout period.
 
-import type { Clock, TimerHandle } from '../../core/clock.js'
+import type { Clock, TimerHandle } from './clock.js'
 
 /** An entry is its own list node, so adding one allocates nothing. */
 export abstract class Deadlined {
