@@ -31,6 +31,7 @@ for (const c of ok) {
 const bad = [
   { desc: 'unknown long flag', argv: ['--nope'], message: /unknown option --nope/ },
   { desc: 'unknown long flag with value', argv: ['--nope=1'], message: /unknown option --nope$/ },
+  { desc: 'misspelt long flag', argv: ['--confg', 'a.yaml'], message: /^unknown option --confg \(did you mean --config\?\)$/ },
   { desc: 'unknown short flag', argv: ['-x'], message: /unknown option -x/ },
   { desc: 'missing value at end', argv: ['-c'], message: /--config needs a value \(FILE\)/ },
   { desc: 'missing value before a flag', argv: ['-c', '-h'], message: /--config needs a value/ },

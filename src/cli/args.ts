@@ -2,6 +2,7 @@
 // not justify a dependency, and node:util parseArgs cannot tell us *which* flag was unknown in a
 // message we control.
 
+import { closest } from '../config/hint.js'
 import { UsageError } from '../errors.js'
 
 export interface FlagSpec {
@@ -57,7 +58,7 @@ export function parseArgs (
       spec = byShort.get(word[1]!)
       if (word.length > 2) inline = word.slice(2)
     }
-    if (!spec) throw new UsageError(`unknown option ${word.split('=')[0]}`)
+    if (!spec) throw new UsageError(unknownOption(word.split('=')[0]!, specs))
     if (spec.type === 'boolean') {
       if (inline !== undefined) throw new UsageError(`option --${spec.name} takes no value`)
       flags[spec.name] = true
@@ -77,6 +78,12 @@ export function parseArgs (
   const max = options.maxPositionals ?? 0
   if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}"`)
   return { flags, positionals }
+}
+
+/** `unknown option --confg (did you mean --config?)`: long names are compared without dashes. */
+function unknownOption (word: string, specs: readonly FlagSpec[]): string {
+  const near = word.startsWith('--') ? closest(word.slice(2), specs.map((s) => s.name)) : undefined
+  return `unknown option ${word}${near === undefined ? '' : ` (did you mean --${near}?)`}`
 }
 
 /** Renders the option list for `--help`, aligned. */

@@ -2,6 +2,7 @@
 // exit 1 with every located issue, so scripts can tell "you called me wrong" from "your file is wrong".
 
 import { ConfigError, SluiceError, UsageError } from '../errors.js'
+import { didYouMean } from '../config/hint.js'
 import type { Command } from './command.js'
 import { mainHelp } from './help.js'
 import { packageVersion } from './package-files.js'
@@ -29,7 +30,10 @@ export async function main (argv: readonly string[]): Promise<number> {
     }
     if (first.startsWith('-')) throw new UsageError(`unknown option ${first}`)
     const cmd = COMMANDS.find((c) => c.name === first)
-    if (!cmd) throw new UsageError(`unknown command "${first}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`)
+    if (!cmd) {
+      const names = COMMANDS.map((c) => c.name)
+      throw new UsageError(`unknown command "${first}"${didYouMean(first, names)} (commands: ${names.join(', ')})`)
+    }
     return await cmd.run(rest)
   } catch (err) {
     return report(err, first)

@@ -26,8 +26,13 @@ Environment:
 
 /** Parses a command's flags; on --help prints the command's help and returns undefined (exit 0). */
 export function commandFlags (command: Command, argv: readonly string[]): ParsedArgs['flags'] | undefined {
-  const { flags } = parseArgs(argv, command.flags)
-  if (flags.help !== true) return flags
+  return commandArgs(command, argv)?.flags
+}
+
+/** As commandFlags, for a command that also takes up to `maxPositionals` words. */
+export function commandArgs (command: Command, argv: readonly string[], maxPositionals = 0): ParsedArgs | undefined {
+  const parsed = parseArgs(argv, command.flags, { maxPositionals })
+  if (parsed.flags.help !== true) return parsed
   process.stdout.write(commandHelp(command))
   return undefined
 }

@@ -54,19 +54,23 @@ describe('sluice CLI', { concurrency: 4 }, () => {
     assert.equal(r.stdout, `${version}\n`)
   })
 
-  test('<command> --help shows that command\'s options', async () => {
+  test('<command> --help shows that command\'s options, and where else the config file may come from', async () => {
     const r = await sluice(['start', '--help'])
     assert.equal(r.code, 0)
-    assert.match(r.stdout, /Usage: sluice start -c FILE/)
-    assert.match(r.stdout, /-c, --config FILE/)
+    assert.match(r.stdout, /Usage: sluice start \[-c\] FILE/)
+    assert.match(r.stdout, /-c, --config FILE .*default: \$SLUICE_CONFIG/)
   })
 
   const usageErrors = [
-    { desc: 'unknown command', args: ['frobnicate'], message: /unknown command "frobnicate"/ },
+    { desc: 'unknown command', args: ['frobnicate'], message: /unknown command "frobnicate" \(commands: start,/ },
+    { desc: 'misspelt command', args: ['strat'], message: /unknown command "strat" \(did you mean "start"\?\)/ },
+    { desc: 'misspelt flag', args: ['validate', '--confg', 'x.yaml'], message: /unknown option --confg \(did you mean --config\?\)$/m },
+    { desc: 'config file given twice', args: ['validate', '-c', 'a.yaml', 'b.yaml'], message: /validate takes one config file: -c a\.yaml or b\.yaml, not both/ },
+    { desc: 'two config files', args: ['validate', 'a.yaml', 'b.yaml'], message: /unexpected argument "b\.yaml"/ },
     { desc: 'unknown global flag', args: ['--frobnicate'], message: /unknown option --frobnicate/ },
     { desc: 'unknown command flag', args: ['validate', '--nope'], message: /unknown option --nope/ },
     { desc: 'flag without its value', args: ['validate', '-c'], message: /--config needs a value/ },
-    { desc: 'start without a config', args: ['start'], message: /-c FILE or SLUICE_CONFIG/ },
+    { desc: 'start without a config', args: ['start'], message: /start needs a config file: sluice start FILE, -c FILE or SLUICE_CONFIG=FILE/ },
     { desc: 'bad demo port', args: ['demo', '--port', 'http'], message: /--port must be a port number/ },
   ]
 
@@ -88,12 +92,15 @@ describe('sluice CLI', { concurrency: 4 }, () => {
     for (const key of ['server', 'admin', 'upstreams', 'routes']) assert.ok(schema.properties?.[key], key)
   })
 
-  test('validate prints ok and exits 0 for a valid file (-c and SLUICE_CONFIG)', async () => {
+  test('validate prints ok and exits 0 for a valid file (FILE, -c FILE and SLUICE_CONFIG)', async () => {
     const file = join(dir, 'good.yaml')
     writeFileSync(file, GOOD)
     const r = await sluice(['validate', '-c', file])
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout.trim(), 'ok')
+    const bare = await sluice(['validate', 'good.yaml'])
+    assert.equal(bare.code, 0, bare.stderr)
+    assert.equal(bare.stdout, 'ok\n')
     const viaEnv = await sluice(['validate'], { SLUICE_CONFIG: 'good.yaml' })
     assert.equal(viaEnv.code, 0, viaEnv.stderr)
     assert.equal(viaEnv.stdout.trim(), 'ok')

@@ -1,17 +1,17 @@
 import { CONFIG_FLAG, HELP_FLAG, configPath as configPathOf, type Command } from '../command.js'
-import { commandFlags } from '../help.js'
+import { commandArgs } from '../help.js'
 import { shutdownSignal } from '../signals.js'
 import type { GatewayConfig } from '../../config/schema/index.js'
 
 export const start: Command = {
   name: 'start',
   summary: 'Run the gateway (and its admin listener) from a config file until SIGTERM/SIGINT',
-  usage: 'start -c FILE',
+  usage: 'start [-c] FILE',
   flags: [CONFIG_FLAG, HELP_FLAG],
   async run (argv) {
-    const flags = commandFlags(this, argv)
-    if (flags === undefined) return 0
-    const configPath = configPathOf(flags, 'start')
+    const parsed = commandArgs(this, argv, 1)
+    if (parsed === undefined) return 0
+    const configPath = configPathOf(parsed, 'start')
     const { loadConfigFile } = await import('../../config/load.js')
     const config = await loadConfigFile(configPath)
     const { workerCount } = await import('../../gateway/cluster.js')
