@@ -53,11 +53,21 @@ test('a check reports at values or keys, in document order', () => {
   ])
 })
 
-test('a check does not run on a value the schema rejected', () => {
-  let ran = false
-  const text = 'suppliers:\n  api: { baseUrl: 1 }\n'
-  assert.deepEqual(issuesOf(text, () => { ran = true }), ['s.yaml:2:19 suppliers.api.baseUrl: expected a string (got 1)'])
-  assert.equal(ran, false)
+test('a check also runs on a value the schema rejected: its other findings are listed, echoes of refused nodes are not', () => {
+  const text = 'suppliers:\n  api: { baseUrl: 1 }\n  web: { baseUrl: x }\n'
+  const issues = issuesOf(text, (_value, report) => {
+    report(['suppliers', 'api', 'baseUrl'], 'not a URL')
+    report(['suppliers', 'web', 'baseUrl'], 'not a URL')
+  })
+  assert.deepEqual(issues, [
+    's.yaml:2:19 suppliers.api.baseUrl: expected a string (got 1)',
+    's.yaml:3:19 suppliers.web.baseUrl: not a URL',
+  ])
+})
+
+test('a check that trips over a value the schema refused leaves the schema issues standing', () => {
+  const issues = issuesOf('suppliers:\n  api: { baseUrl: 1 }\n', () => { throw new TypeError('x.startsWith is not a function') })
+  assert.deepEqual(issues, ['s.yaml:2:19 suppliers.api.baseUrl: expected a string (got 1)'])
 })
 
 test('one message per offending value, even when TypeBox reports several', () => {

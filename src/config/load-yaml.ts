@@ -20,8 +20,31 @@ import { schemaIssues } from './schema-issues.js'
 /** Reports one problem about `path`; `anchor: 'key'` points at the key rather than its value. */
 export type Report = (path: ConfigPath, message: string, anchor?: Anchor) => void
 
-/** Cross-checks the schema cannot express. Runs only on a value the schema accepted. */
+/**
+ * Cross-checks the schema cannot express. Written for a value the schema accepted; it also runs on
+ * one the schema refused, so a file's first run lists every problem (see runCheck).
+ */
 export type Check<T> = (value: T, report: Report) => void
+
+const overlaps = (a: ConfigPath, b: ConfigPath): boolean => a.every((seg, i) => i >= b.length || b[i] === seg)
+
+/**
+ * On a schema-valid value the check runs as written. On a refused one it runs on a best-effort
+ * basis: a report about a node the schema already refused (or its parent or child) is dropped as
+ * a likely echo, and a check that trips over a wrong type is abandoned, since the schema's issues
+ * already explain why the file is rejected.
+ */
+function runCheck<T> (check: Check<T>, value: T, refused: readonly ConfigPath[], issues: IssueList): void {
+  const report: Report = (path, message, anchor) => {
+    if (!refused.some((r) => overlaps(r, path))) issues.add(path, message, path, anchor)
+  }
+  if (refused.length === 0) return check(value, report)
+  try {
+    check(value, report)
+  } catch {
+    // Only reachable on a value the schema refused; those issues are already listed.
+  }
+}
 
 export function loadYamlText<S extends TSchema> (
   text: string, file: string, schema: S, check?: Check<Static<S>>, env: Env = process.env
@@ -51,11 +74,8 @@ export function loadYamlText<S extends TSchema> (
   }
   const value = applyDefaults(schema, raw)
   const problems = schemaIssues(schema, value)
-  if (problems.length > 0) {
-    for (const issue of problems) issues.add(issue.path, issue.message, issue.at, issue.anchor)
-  } else if (check) {
-    check(value, (path, message, anchor) => issues.add(path, message, path, anchor))
-  }
+  for (const issue of problems) issues.add(issue.path, issue.message, issue.at, issue.anchor)
+  if (check) runCheck(check, value, problems.map((p) => p.at), issues)
   if (issues.size > 0) throw new ConfigError(issues.list())
   return deepFreeze(value)
 }

@@ -113,6 +113,12 @@ const cases: { desc: string, text: string, env?: Record<string, string>, issues:
       'random, consistent-hash (got "fastest")'],
   },
   {
+    desc: 'enum value with a typo gets a hint',
+    text: BASE.replace('  users:\n', '  users:\n    balancer: round_robin\n'),
+    issues: ['sluice.yaml:3:15 upstreams.users.balancer: must be one of round-robin, weighted, least-request, ' +
+      'random, consistent-hash (got "round_robin"; did you mean "round-robin"?)'],
+  },
+  {
     desc: 'unknown key with a hint points at the key',
     text: BASE.replace('    upstream: users', '    uptream: users'),
     issues: [
@@ -281,13 +287,15 @@ for (const c of cases) {
   })
 }
 
-test('ConfigError message lists the issues one per line', () => {
+test('ConfigError message lists the issues one per line, schema and cross-check alike', () => {
   const text = BASE.replace('    upstream: users', '    upstream: user') + lines('tls: {}')
   assert.throws(() => loadConfigText(text, 'gw.yaml', {}), (err: unknown) => {
     assert.ok(err instanceof ConfigError)
     assert.equal(err.message, err.issues.join('\n'))
-    assert.equal(err.issues.length, 1, 'cross-checks wait for a schema-valid config')
-    assert.match(err.message, /^gw\.yaml:8:1 \(root\): unknown key "tls"$/)
+    assert.deepEqual(err.issues, [
+      'gw.yaml:7:15 routes[0].upstream: unknown upstream "user" (did you mean "users"?)',
+      'gw.yaml:8:1 (root): unknown key "tls"',
+    ], 'cross-checks are listed beside schema errors')
     return true
   })
 })

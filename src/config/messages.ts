@@ -3,7 +3,7 @@ import { Kind } from '@sinclair/typebox'
 import { ValueErrorType } from '@sinclair/typebox/errors'
 import type { TSchema } from '@sinclair/typebox'
 import type { ValueError } from '@sinclair/typebox/errors'
-import { didYouMean } from './hint.js'
+import { closest, didYouMean } from './hint.js'
 import { pointerToPath } from './locate.js'
 import type { Anchor, ConfigPath } from './locate.js'
 
@@ -86,6 +86,14 @@ function valueMessage (error: ValueError): string {
   }
 }
 
+/** `; did you mean "round-robin"?` when a string missed a choice of literals by a typo. */
+function enumHint (error: ValueError): string {
+  const variants = error.schema.anyOf as TSchema[] | undefined
+  if (typeof error.value !== 'string' || variants === undefined || !variants.every((v) => v[Kind] === 'Literal')) return ''
+  const near = closest(error.value, variants.map((v) => String(v.const)))
+  return near === undefined ? '' : `; did you mean "${near}"?`
+}
+
 /** Undefined when the error only repeats another (a missing key's value is also "not a string"). */
 export function toIssue (error: ValueError, root: unknown): SchemaIssue | undefined {
   if (error.value === undefined && error.type !== ValueErrorType.ObjectRequiredProperty) return undefined
@@ -112,7 +120,7 @@ export function toIssue (error: ValueError, root: unknown): SchemaIssue | undefi
       // never for a secret (`writeOnly`): the message reaches logs and the admin reload reply.
       const scalar = error.value === null || typeof error.value !== 'object'
       const shown = schema.writeOnly !== true && (scalar || TYPE_ERRORS.has(error.type))
-      const got = shown ? ` (got ${show(error.value)})` : ''
+      const got = shown ? ` (got ${show(error.value)}${enumHint(error)})` : ''
       return { path, at: path, anchor: 'value', message: `${valueMessage(error)}${got}`, valueLevel: true }
     }
   }
