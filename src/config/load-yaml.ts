@@ -11,6 +11,7 @@ import type { Static, TSchema } from '@sinclair/typebox'
 import { ConfigEnvError, ConfigError } from '../errors.js'
 import { applyDefaults } from './defaults.js'
 import { interpolateEnv } from './env.js'
+import { flowReferenceMessage, unquotedFlowReferences } from './flow-env-hint.js'
 import type { Env } from './env.js'
 import { deepFreeze } from './freeze.js'
 import { IssueList } from './issues.js'
@@ -52,8 +53,16 @@ export function loadYamlText<S extends TSchema> (
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false })
   const issues = new IssueList(file, doc, counter)
-  for (const err of doc.errors) issues.addAt(err.pos[0], 'YAML syntax error', err.message)
-  if (issues.size > 0) throw new ConfigError(issues.list())
+  if (doc.errors.length > 0) {
+    // An unquoted ${VAR} in a flow collection explains every error after it: say that instead.
+    const refs = unquotedFlowReferences(text)
+    const cascadeFrom = refs[0]?.offset ?? Infinity
+    for (const ref of refs) issues.addAt(ref.offset, 'YAML syntax error', flowReferenceMessage(ref))
+    for (const err of doc.errors) {
+      if (err.pos[0] < cascadeFrom) issues.addAt(err.pos[0], 'YAML syntax error', err.message)
+    }
+    throw new ConfigError(issues.list())
+  }
 
   const unset = interpolateEnv(doc, env).map(({ path, variable }) => {
     const err = new ConfigEnvError(variable)
