@@ -2,6 +2,7 @@
 import type { GatewayConfig, RouteConfig, UpstreamConfig } from './schema/index.js'
 import { tryParseDuration } from '../core/duration.js'
 import { COOKIE_NAME_RULE, isCookieName, targetOrigin } from './build-rules.js'
+import { checkHostPatterns, checkRewriteReplacement } from './check-route-rules.js'
 import { checkStages } from './check-stages.js'
 import { parseCidr } from './cidr.js'
 import { didYouMean } from './hint.js'
@@ -65,7 +66,11 @@ function checkRoutes (config: GatewayConfig, report: Report): void {
       report([...at, 'upstream'], `unknown upstream "${route.upstream}"${didYouMean(route.upstream, upstreams)}`)
     }
     checkMatch(route, at, report)
-    if (route.rewrite) checkRegex(route.rewrite.pattern, [...at, 'rewrite', 'pattern'], report)
+    if (route.rewrite) {
+      checkRegex(route.rewrite.pattern, [...at, 'rewrite', 'pattern'], report)
+      checkRewriteReplacement(route.rewrite, [...at, 'rewrite', 'replacement'], report)
+    }
+    if (route.match.host !== undefined) checkHostPatterns(route.match.host, [...at, 'match', 'host'], report)
   })
 }
 

@@ -210,6 +210,32 @@ const cases: { desc: string, text: string, env?: Record<string, string>, issues:
     issues: [/sluice.yaml:8:25 routes\[0\]\.rewrite\.pattern: unsafe regular expression .*exponential/],
   },
   {
+    desc: 'rewrite replacement naming a group the pattern lacks',
+    text: BASE + lines('    rewrite: { pattern: "^/u/(?<id>\\\\d+)", replacement: "/users/$<di>/$2" }'),
+    issues: [
+      'sluice.yaml:8:57 routes[0].rewrite.replacement: $<di> names no group of rewrite.pattern (did you mean "id"?) (its named groups: id)',
+      'sluice.yaml:8:57 routes[0].rewrite.replacement: $2 refers to group 2, but rewrite.pattern has 1 capture group',
+    ],
+  },
+  {
+    desc: 'rewrite replacement with a named group when the pattern has none',
+    text: BASE + lines('    rewrite: { pattern: "^/u", replacement: "/$<id>" }'),
+    issues: ['sluice.yaml:8:45 routes[0].rewrite.replacement: $<id> names no group of rewrite.pattern (the pattern has no named groups)'],
+  },
+  {
+    desc: 'mid-label host wildcard',
+    text: BASE.replace('{ path: /users }', '{ path: /users, host: [api.example.com, "api.*.example.com", "*"] }'),
+    issues: [
+      'sluice.yaml:6:52 routes[0].match.host[1]: "api.*.example.com": a wildcard must be the whole first label, like "*.example.com"',
+      'sluice.yaml:6:73 routes[0].match.host[2]: "*" matches no host: leave match.host out to match every host',
+    ],
+  },
+  {
+    desc: 'partial first-label host wildcard',
+    text: BASE.replace('{ path: /users }', '{ path: /users, host: "api-*.example.com" }'),
+    issues: ['sluice.yaml:6:34 routes[0].match.host: "api-*.example.com": a wildcard must be the whole first label, like "*.example.com"'],
+  },
+  {
     desc: 'bad CIDR',
     text: BASE + lines('server:', '  trustedProxies: [10.0.0.0/8, 10.0.0.0/33, "fd00::/8"]'),
     issues: ['sluice.yaml:9:32 server.trustedProxies[1]: invalid CIDR "10.0.0.0/33" ' +
