@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- the cases write ${VAR} references into config text */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ConfigError } from '../errors.js'
