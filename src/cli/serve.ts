@@ -6,6 +6,7 @@ import { createGateway, type Gateway } from '../gateway/gateway.js'
 import { createAdminServer, type AdminServer } from '../admin/server.js'
 import { serveClusterAdmin } from '../admin/cluster.js'
 import type { GatewayConfig } from '../config/schema/index.js'
+import { listenError } from './listen-error.js'
 
 export interface Serving {
   readonly gateway: Gateway
@@ -49,12 +50,15 @@ export async function serve (options: ServeOptions): Promise<Serving> {
   const unserveCluster = options.clusterWorker === true ? serveClusterAdmin(gateway) : undefined
   let gatewayAddr: { host: string, port: number }
   let adminAddr: { host: string, port: number } | undefined
+  let section: 'server' | 'admin' = 'server'
   try {
     gatewayAddr = await gateway.listen()
+    section = 'admin'
     adminAddr = await admin?.listen()
   } catch (err) {
     await Promise.allSettled([gateway.close(), admin?.close()])
-    throw err
+    const { host, port } = section === 'server' ? gateway.config.server : adminConfig
+    throw await listenError(err, section, options.configPath, { host, port })
   }
   const unwatch = options.watch === false ? undefined : gateway.watch()
   const gatewayUrl = urlOf(gatewayAddr)

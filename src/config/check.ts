@@ -5,6 +5,7 @@ import { COOKIE_NAME_RULE, isCookieName, targetOrigin } from './build-rules.js'
 import { checkHostPatterns, checkRewriteReplacement } from './check-route-rules.js'
 import { checkStages } from './check-stages.js'
 import { parseCidr } from './cidr.js'
+import { warnBareTimeouts } from './duration-warnings.js'
 import { didYouMean } from './hint.js'
 import type { Report } from './load-yaml.js'
 import type { ConfigPath } from './locate.js'
@@ -110,7 +111,8 @@ function checkUpstreams (config: GatewayConfig, report: Report): void {
   }
 }
 
-export function checkGatewayConfig (config: GatewayConfig, report: Report): void {
+export function checkGatewayConfig (config: GatewayConfig, report: Report, warn: Report = () => {}): void {
+  warnBareTimeouts(config, warn)
   config.server.trustedProxies.forEach((cidr, i) => {
     if (parseCidr(cidr) === undefined) {
       report(['server', 'trustedProxies', i], `invalid CIDR ${JSON.stringify(cidr)} (expected an IPv4 or IPv6 address with an optional /prefix)`)

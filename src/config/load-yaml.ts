@@ -25,7 +25,10 @@ export type Report = (path: ConfigPath, message: string, anchor?: Anchor) => voi
  * Cross-checks the schema cannot express. Written for a value the schema accepted; it also runs on
  * one the schema refused, so a file's first run lists every problem (see runCheck).
  */
-export type Check<T> = (value: T, report: Report) => void
+export type Check<T> = (value: T, report: Report, warn?: Report) => void
+
+/** Receives each warning as one located line (`file:line:col path: message`); the file still loads. */
+export type Warn = (line: string) => void
 
 const overlaps = (a: ConfigPath, b: ConfigPath): boolean => a.every((seg, i) => i >= b.length || b[i] === seg)
 
@@ -35,20 +38,23 @@ const overlaps = (a: ConfigPath, b: ConfigPath): boolean => a.every((seg, i) => 
  * a likely echo, and a check that trips over a wrong type is abandoned, since the schema's issues
  * already explain why the file is rejected.
  */
-function runCheck<T> (check: Check<T>, value: T, refused: readonly ConfigPath[], issues: IssueList): void {
+function runCheck<T> (
+  check: Check<T>, value: T, refused: readonly ConfigPath[], issues: IssueList, warnings: IssueList
+): void {
   const report: Report = (path, message, anchor) => {
     if (!refused.some((r) => overlaps(r, path))) issues.add(path, message, path, anchor)
   }
-  if (refused.length === 0) return check(value, report)
+  const warn: Report = (path, message, anchor) => warnings.add(path, message, path, anchor)
+  if (refused.length === 0) return check(value, report, warn)
   try {
-    check(value, report)
+    check(value, report, () => {})
   } catch {
     // Only reachable on a value the schema refused; those issues are already listed.
   }
 }
 
 export function loadYamlText<S extends TSchema> (
-  text: string, file: string, schema: S, check?: Check<Static<S>>, env: Env = process.env
+  text: string, file: string, schema: S, check?: Check<Static<S>>, env: Env = process.env, warn?: Warn
 ): Static<S> {
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false })
@@ -84,13 +90,15 @@ export function loadYamlText<S extends TSchema> (
   const value = applyDefaults(schema, raw)
   const problems = schemaIssues(schema, value)
   for (const issue of problems) issues.add(issue.path, issue.message, issue.at, issue.anchor)
-  if (check) runCheck(check, value, problems.map((p) => p.at), issues)
+  const warnings = new IssueList(file, doc, counter)
+  if (check) runCheck(check, value, problems.map((p) => p.at), issues, warnings)
   if (issues.size > 0) throw new ConfigError(issues.list())
+  if (warn) for (const line of warnings.list()) warn(line)
   return deepFreeze(value)
 }
 
 export async function loadYamlFile<S extends TSchema> (
-  path: string, schema: S, check?: Check<Static<S>>, env: Env = process.env
+  path: string, schema: S, check?: Check<Static<S>>, env: Env = process.env, warn?: Warn
 ): Promise<Static<S>> {
   let text: string
   try {
@@ -99,5 +107,5 @@ export async function loadYamlFile<S extends TSchema> (
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message
     throw new ConfigError([`${path}: cannot read file (${reason})`], { cause: err })
   }
-  return loadYamlText(text, path, schema, check, env)
+  return loadYamlText(text, path, schema, check, env, warn)
 }

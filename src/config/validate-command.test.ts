@@ -27,6 +27,27 @@ test('validateCommand', async (t) => {
     })
   })
 
+  await t.test('a bare number under 1000 on a timeout key loads, with a located warning', async () => {
+    const file = join(dir, 'ms.yaml')
+    writeFileSync(file, [
+      'server: { drainTimeout: 30, keepAliveTimeout: 5000 }',
+      'upstreams:',
+      '  a:',
+      '    targets: [{ url: "http://127.0.0.1:9001" }]',
+      '    timeouts: { connect: 5, response: 30s }',
+      'routes: []',
+      '',
+    ].join('\n'))
+    assert.deepEqual(await validateCommand(file), {
+      ok: true,
+      output: 'ok',
+      warnings: [
+        `warning: ${file}:1:25 server.drainTimeout: 30 is read as 30ms; write 30s if seconds were meant, or "30ms" to keep it and silence this warning`,
+        `warning: ${file}:5:26 upstreams.a.timeouts.connect: 5 is read as 5ms; write 5s if seconds were meant, or "5ms" to keep it and silence this warning`,
+      ],
+    })
+  })
+
   await t.test('a missing file is reported, not thrown', async () => {
     const file = join(dir, 'missing.yaml')
     assert.deepEqual(await validateCommand(file), { ok: false, output: `${file}: cannot read file (ENOENT)` })

@@ -2,12 +2,22 @@
 import { ConfigError } from '../errors.js'
 import { loadConfigFile } from './load.js'
 
-export async function validateCommand (file: string): Promise<{ ok: boolean, output: string }> {
+export interface ValidateResult {
+  ok: boolean
+  /** `ok`, or every error, one per line. */
+  output: string
+  /** Present when the file loads with warnings (`warning: file:line:col path: message`). */
+  warnings?: string[]
+}
+
+export async function validateCommand (file: string): Promise<ValidateResult> {
+  const warnings: string[] = []
+  const withWarnings = (r: ValidateResult): ValidateResult => warnings.length > 0 ? { ...r, warnings } : r
   try {
-    await loadConfigFile(file)
-    return { ok: true, output: 'ok' }
+    await loadConfigFile(file, process.env, (line) => warnings.push(`warning: ${line}`))
+    return withWarnings({ ok: true, output: 'ok' })
   } catch (err) {
-    if (err instanceof ConfigError) return { ok: false, output: err.issues.join('\n') }
+    if (err instanceof ConfigError) return withWarnings({ ok: false, output: err.issues.join('\n') })
     throw err
   }
 }

@@ -78,7 +78,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   async function doReload (): Promise<ReloadResult> {
     let next
     try {
-      const config = await loadConfigFile(opts.configPath)
+      const config = await loadConfigFile(opts.configPath, process.env, (line) => logger.warn(line))
       next = buildSnapshot(config, live.snapshot, deps)
     } catch (err) {
       const error = err instanceof ConfigError

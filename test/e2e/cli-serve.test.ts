@@ -62,3 +62,42 @@ test('demo starts services and a gateway, balances /api/users, and stops on SIGI
   sluice.child.kill('SIGINT')
   assert.equal(await sluice.exit, 0, sluice.output())
 })
+
+test('start on a taken port names the config key and its line; a bare-number timeout is warned about first', async (t) => {
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => taken.close(() => resolve())))
+  const port = (taken.address() as AddressInfo).port
+  const file = join(dir, 'taken.yaml')
+  writeFileSync(file, `server:
+  host: 127.0.0.1
+  port: ${port}
+admin: { host: 127.0.0.1, port: 0 }
+upstreams:
+  app:
+    targets: [{ url: "http://127.0.0.1:1" }]
+    timeouts: { connect: 5 }
+routes: []
+`)
+  const sluice = spawnSluice(['start', 'taken.yaml'])
+  t.after(() => { sluice.child.kill('SIGKILL') })
+  assert.equal(await sluice.exit, 1, sluice.output())
+  assert.equal(sluice.output(), [
+    `sluice: warning: ${file}:8:26 upstreams.app.timeouts.connect: 5 is read as 5ms; write 5s if seconds were meant, or "5ms" to keep it and silence this warning`,
+    `${file}:3:9 server.port: cannot listen on 127.0.0.1:${port}: the port is already in use (EADDRINUSE)`,
+    '',
+  ].join('\n'))
+})
+
+test('a taken admin port names admin.port', async (t) => {
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => taken.close(() => resolve())))
+  const port = (taken.address() as AddressInfo).port
+  const file = join(dir, 'taken-admin.yaml')
+  writeFileSync(file, `server: { host: 127.0.0.1, port: 0 }\nadmin: { host: 127.0.0.1, port: ${port} }\nupstreams: {}\nroutes: []\n`)
+  const sluice = spawnSluice(['start', '-c', 'taken-admin.yaml'])
+  t.after(() => { sluice.child.kill('SIGKILL') })
+  assert.equal(await sluice.exit, 1, sluice.output())
+  assert.match(sluice.output(), new RegExp(`^${file.replaceAll('.', '\\.')}:2:33 admin\\.port: cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\)\\n$`))
+})

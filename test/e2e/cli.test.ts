@@ -106,6 +106,16 @@ describe('sluice CLI', { concurrency: 4 }, () => {
     assert.equal(viaEnv.stdout.trim(), 'ok')
   })
 
+  test('validate warns about a bare-number timeout on stderr and still says ok', async () => {
+    const file = join(dir, 'ms.yaml')
+    writeFileSync(file, GOOD.replace('      - url: http://127.0.0.1:9001\n', '      - url: http://127.0.0.1:9001\n    timeouts: { response: 30 }\n'))
+    const r = await sluice(['validate', 'ms.yaml'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'ok\n')
+    assert.equal(r.stderr, `warning: ${file}:5:27 upstreams.users.timeouts.response: 30 is read as 30ms; ` +
+      'write 30s if seconds were meant, or "30ms" to keep it and silence this warning\n')
+  })
+
   test('validate prints every located error and exits 1', async () => {
     const file = join(dir, 'bad.yaml')
     writeFileSync(file, GOOD.replace('    upstream: users', '    priority: high\n    upstream: users') + 'bogus: 1\n')

@@ -13,7 +13,7 @@ export const start: Command = {
     if (parsed === undefined) return 0
     const configPath = configPathOf(parsed, 'start')
     const { loadConfigFile } = await import('../../config/load.js')
-    const config = await loadConfigFile(configPath)
+    const config = await loadConfigFile(configPath, process.env, (line) => process.stderr.write(`sluice: warning: ${line}\n`))
     const { workerCount } = await import('../../gateway/cluster.js')
     const workers = workerCount(config)
     if (workers > 1) return runCluster(configPath, config, workers)

@@ -11,7 +11,8 @@ export const validate: Command = {
     if (parsed === undefined) return 0
     const file = configPath(parsed, 'validate')
     const { validateCommand } = await import('../../config/validate-command.js')
-    const { ok, output } = await validateCommand(file)
+    const { ok, output, warnings } = await validateCommand(file)
+    for (const w of warnings ?? []) process.stderr.write(`${w}\n`)
     const text = output.endsWith('\n') ? output : `${output}\n`
     if (ok) process.stdout.write(text)
     else process.stderr.write(text)
