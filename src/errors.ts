@@ -194,6 +194,17 @@ export class QuotaExceededError extends SluiceError {
   }
 }
 
+// Transform
+
+export class TransformHeaderError extends SluiceError {
+  static readonly code = 'SLC_TRANSFORM_INVALID_HEADER'
+  static readonly kind = 'caller'
+  static readonly meaning = 'A transform template expanded to a header value a header cannot carry (CR, LF or another control character, or a character above U+00FF); the request was not sent, or the response was replaced by this error.'
+  constructor (readonly header: string, options?: SluiceErrorOptions) {
+    super(TransformHeaderError.code, 500, `A transform produced an invalid value for header ${header}`, { expose: true, ...options })
+  }
+}
+
 // Upstream
 
 export class UpstreamTimeoutError extends SluiceError {
@@ -365,7 +376,7 @@ export interface ErrorClass {
 export const ERROR_CLASSES: readonly ErrorClass[] = [
   RouteNotFoundError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError, InvalidPathError,
   InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError,
-  UnauthenticatedError, ForbiddenError, IpDeniedError, RateLimitedError, QuotaExceededError,
+  UnauthenticatedError, ForbiddenError, IpDeniedError, RateLimitedError, QuotaExceededError, TransformHeaderError,
   UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError,
   BadGatewayError, ConfigError, ConfigEnvError,
   QueueFullError, QueueTimeoutError, SupplierUnknownError, InvalidOptionsError, AbortedError,

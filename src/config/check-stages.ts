@@ -6,6 +6,7 @@ import { parseCidr } from './cidr.js'
 import type { GatewayConfig, StageOptions } from './schema/index.js'
 import type { Report } from './load-yaml.js'
 import type { ConfigPath } from './locate.js'
+import { checkTransform } from './check-transform.js'
 
 /** Headers the gateway writes itself or that frame the response: a fixed value would corrupt it. */
 const GATEWAY_OWNED = new Set([
@@ -43,6 +44,7 @@ export function checkStages (config: GatewayConfig, report: Report): void {
     if (options.headers !== undefined) checkHeaders(options.headers, [...at, 'headers'], report)
     if (options.ipRules !== undefined) checkIpRules(options.ipRules, [...at, 'ipRules'], report)
     if (options.cors !== undefined) checkCors(options.cors, [...at, 'cors'], report)
+    if (options.transform !== undefined) checkTransform(options.transform, [...at, 'transform'], report)
   }
   each(config, [])
   config.routes.forEach((route, i) => { each(route, ['routes', i]) })

@@ -39,8 +39,8 @@ export class Context implements Exchange {
   readonly path: string
   /** Why the path was refused (the server answers 400 before routing), or undefined. */
   readonly pathError: InvalidPathError | undefined = undefined
-  /** Raw query string without `?`, possibly empty. */
-  readonly query: string
+  /** Query string without `?`, possibly empty; a request transform may replace it (contract.ts). */
+  query: string
   readonly host: string | undefined
   /** Headers to send upstream, flat; hop-by-hop already removed. Stages may push more. */
   readonly upstreamHeaders: string[]

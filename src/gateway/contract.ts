@@ -97,8 +97,11 @@ export interface RequestContext {
   readonly method: string
   /** Path without the query, normalised on arrival (docs/paths.md): what routes match and upstreams get. */
   readonly path: string
-  /** Raw query string without `?`, possibly empty. */
-  readonly query: string
+  /**
+   * Query string without `?`, possibly empty: the client's, until a request stage replaces it with
+   * the one the upstream gets (request transforms). Routing has already read it.
+   */
+  query: string
   readonly host: string | undefined
   /** Parsed lazily by node:http; reading it costs the parse. */
   readonly headers: IncomingHttpHeaders

@@ -11,6 +11,7 @@ import { CloneType, Type } from '@sinclair/typebox'
 import type { Static, TOptional, TSchema } from '@sinclair/typebox'
 import { Cidr } from './common.js'
 import { CorsStageSchema } from './cors.js'
+import { TransformStageSchema } from './transform.js'
 
 // RFC 9110 §5.1 token; values: no CR, LF or NUL (§5.5), so a config value cannot split a header.
 const HEADER_NAME = '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$'
@@ -48,6 +49,7 @@ export const StageSchemas = {
   headers: HeadersStageSchema,
   ipRules: IpRulesStageSchema,
   cors: CorsStageSchema,
+  transform: TransformStageSchema,
 }
 
 /** The stage keys also accepted at the top level, as every route's default. */
@@ -55,6 +57,7 @@ export const GlobalStageSchemas = {
   headers: routeDefault('headers', HeadersStageSchema),
   ipRules: routeDefault('ipRules', IpRulesStageSchema),
   cors: routeDefault('cors', CorsStageSchema),
+  transform: routeDefault('transform', TransformStageSchema),
 }
 
 export type StageKey = keyof typeof StageSchemas

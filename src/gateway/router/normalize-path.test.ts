@@ -62,6 +62,11 @@ describe('forwardTarget', () => {
   it('keeps the raw target when the path did not change', () => {
     assert.equal(forwardTarget('/a?x=%2e', '/a', 'x=%2e'), '/a?x=%2e')
     assert.equal(forwardTarget('/a?', '/a', ''), '/a?')
+    // A request transform changed the query: the client's target no longer says what goes upstream.
+    assert.equal(forwardTarget('/a?x=1', '/a', 'x=2'), '/a?x=2')
+    assert.equal(forwardTarget('/a?x=1', '/a', 'x=1&v=2'), '/a?x=1&v=2')
+    assert.equal(forwardTarget('/a', '/a', 'v=2'), '/a?v=2')
+    assert.equal(forwardTarget('/a?x=1', '/a', ''), '/a')
   })
   it('joins the normal path and the raw query otherwise', () => {
     assert.equal(forwardTarget('/a/../b?x=1', '/b', 'x=1'), '/b?x=1')

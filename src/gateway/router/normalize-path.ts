@@ -36,8 +36,14 @@ export function normalizePath (raw: string): string {
  * path + query), else the normal path with the raw query.
  */
 export function forwardTarget (url: string, path: string, query: string): string {
-  if (url.startsWith(path) && (url.length === path.length || url.charCodeAt(path.length) === 63)) return url
+  if (url.startsWith(path) && endsWithQuery(url, path.length, query)) return url
   return query === '' ? path : `${path}?${query}`
+}
+
+/** `url` from `at` on is `?query` (or nothing, for no query): a request transform may have changed it. */
+function endsWithQuery (url: string, at: number, query: string): boolean {
+  if (url.length === at) return query === ''
+  return url.charCodeAt(at) === 63 && url.length === at + 1 + query.length && url.endsWith(query)
 }
 
 /** True when `path` (in any spelling) has a `.` or `..` segment, or one hidden behind `%2F`/`%5C`. */

@@ -25,6 +25,7 @@ import { createForwardedStage } from './forwarded.js'
 import { createHeadersStage } from './headers.js'
 import { createIpRulesStage } from './ip-rules.js'
 import { createRequestIdStage } from './request-id.js'
+import { createTransformStage } from './transform.js'
 
 export interface StageDeps {
   readonly clock: Clock
@@ -46,6 +47,7 @@ const CONFIGURED: readonly Configured[] = [
   { key: 'headers', create: createHeadersStage },
   { key: 'ipRules', create: createIpRulesStage },
   { key: 'cors', create: createCorsStage },
+  { key: 'transform', create: createTransformStage },
 ]
 
 /** Builds the stage lists of one snapshot's routes; equal options share one stage instance. */
