@@ -70,6 +70,33 @@ export function formatSummary (ms: readonly Measurement[], references: readonly 
   return out.join('\n')
 }
 
+/**
+ * Ratios from quiet rounds only: a round counts for a pair when both measurements had at most
+ * `maxForeignPct` foreign CPU. Cells give the median and how many rounds were quiet enough.
+ */
+export function formatQuietRatios (
+  ms: readonly Measurement[], references: readonly string[], maxForeignPct: number
+): string {
+  const out: string[] = []
+  for (const size of new Set(ms.map((m) => m.size))) {
+    const quietMs = ms.filter((m) => m.size === size && m.foreignPct <= maxForeignPct)
+    const targets = [...new Set(ms.filter((m) => m.size === size).map((m) => m.target))]
+    const refs = references.filter((r) => targets.includes(r))
+    out.push(`#### ${size}: ratios over quiet rounds only (foreign CPU ≤ ${maxForeignPct}% in both runs; median, rounds)\n`)
+    out.push(`| target | ${refs.map((r) => `vs ${r}`).join(' | ')} |`)
+    out.push(`|---|${refs.map(() => '---:|').join('')}`)
+    for (const t of targets) {
+      const cells = refs.map((ref) => {
+        const rs = roundRatios(quietMs, size, t, ref)
+        return rs.length === 0 ? '-' : `${fmt(median(rs), 2)} (${rs.length})`
+      })
+      out.push(`| ${t} | ${cells.join(' | ')} |`)
+    }
+    out.push('')
+  }
+  return out.join('\n')
+}
+
 /** Every measurement: req/s, the proxy's CPU µs per request and the foreign CPU % of that run. */
 export function formatRounds (ms: readonly Measurement[]): string {
   const out: string[] = []

@@ -22,7 +22,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cpuWindow, sampleCpu } from './gateway-cpu.js'
 import { runWrk } from './gateway-load.js'
-import { formatRounds, formatSummary, toTsv } from './gateway-report.js'
+import { formatQuietRatios, formatRounds, formatSummary, toTsv } from './gateway-report.js'
 import type { Measurement } from './gateway-report.js'
 import { writeManyRoutesConfig } from './gateway-routes.js'
 import { caddy, haproxy, nginxProxy, nodePeer, pinned, upstreamNginx } from './gateway-servers.js'
@@ -32,6 +32,8 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const LOAD_CORE = 0
 const PROXY_CORE = 1
 const CONNECTIONS = 64
+/** Foreign CPU (% of one core) up to which a measurement counts as quiet in the quiet-ratio table. */
+const QUIET_FOREIGN_PCT = 10
 export const REFERENCES = ['direct', 'nginx', 'fastify-http-proxy', 'undici-raw'] as const
 
 export interface GatewayBenchOptions {
@@ -225,7 +227,8 @@ export async function runGatewayBench (
     if (process.env.BENCH_GATEWAY_TSV !== undefined) writeFileSync(process.env.BENCH_GATEWAY_TSV, toTsv(measurements))
     const table = `${versions}; ${rounds} round(s) of ${seconds} s per target and size; wrk -t1 -c${CONNECTIONS}; ` +
       `proxy on core ${PROXY_CORE}, upstream + wrk on core ${LOAD_CORE}.\n\n` +
-      formatSummary(measurements, REFERENCES) + '\n' + formatRounds(measurements)
+      formatSummary(measurements, REFERENCES) + '\n' + formatQuietRatios(measurements, REFERENCES, QUIET_FOREIGN_PCT) + '\n' +
+      formatRounds(measurements)
     return { measurements, table }
   } finally {
     await stop(children.values())
