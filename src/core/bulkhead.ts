@@ -1,4 +1,4 @@
-import type { Policy, PolicyContext } from './policy.js'
+import type { CallMeta, Policy, PolicyContext } from './policy.js'
 import { Emitter } from './events.js'
 import { AbortedError, InvalidOptionsError, UpstreamSaturatedError } from '../errors.js'
 
@@ -11,6 +11,7 @@ export interface BulkheadOptions {
 }
 
 export interface Bulkhead extends Policy {
+  execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T>
   readonly inFlight: number
   readonly queued: number
   readonly onReject: Emitter<{ name: string }>
@@ -60,7 +61,9 @@ export function createBulkhead (opts: BulkheadOptions, _deps: object = {}): Bulk
     next.value.grant()
   }
 
-  async function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+  async function execute<T, M extends CallMeta> (
+    fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>
+  ): Promise<T> {
     if (pc.signal.aborted) throw new AbortedError(undefined, { cause: pc.signal.reason })
     if (inFlight < maxConcurrent) {
       inFlight++

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { chain, rootContext, wrap } from './policy.js'
-import type { Policy, PolicyContext } from './policy.js'
+import type { CallMeta, Policy, PolicyContext } from './policy.js'
 import { ManualClock } from './manual-clock.js'
 import { createRetryPolicy } from './retry.js'
 import { createCircuitBreaker } from './breaker/breaker.js'
@@ -9,12 +9,15 @@ import { createBulkhead } from './bulkhead.js'
 import { createTimeoutPolicy } from './timeout.js'
 import { CircuitOpenError, UpstreamTimeoutError } from '../errors.js'
 
-function recorder (name: string, log: string[]): Policy {
+/** The caller's own payload: core policies carry it through without knowing its fields. */
+interface Trail extends CallMeta { trail: string, n?: number }
+
+function recorder (name: string, log: string[]): Policy<Trail> {
   return {
     async execute (fn, pc) {
-      log.push(`${name}>${pc.meta.trail as string}`)
+      log.push(`${name}>${pc.meta.trail}`)
       try {
-        return await fn({ ...pc, meta: { ...pc.meta, trail: `${pc.meta.trail as string}${name}` } })
+        return await fn({ ...pc, meta: { ...pc.meta, trail: `${pc.meta.trail}${name}` } })
       } finally {
         log.push(`<${name}`)
       }
@@ -25,8 +28,8 @@ function recorder (name: string, log: string[]): Policy {
 test('wrap(a, b, c) runs a outermost and c innermost, each passing its context inward', async () => {
   const log: string[] = []
   const p = wrap(recorder('a', log), recorder('b', log), recorder('c', log))
-  const fn = async (pc: PolicyContext) => { log.push(`fn:${pc.meta.trail as string}`); return 7 }
-  const out = await p.execute(fn, rootContext(undefined, { trail: '' }))
+  const fn = async (pc: PolicyContext<Trail>) => { log.push(`fn:${pc.meta.trail}`); return 7 }
+  const out = await p.execute(fn, rootContext<Trail>(undefined, { trail: '' }))
   assert.equal(out, 7)
   assert.deepEqual(log, ['a>', 'b>a', 'c>ab', 'fn:abc', '<c', '<b', '<a'])
   assert.equal(await wrap().execute(async pc => pc.attempt, rootContext()), 1, 'empty wrap is a passthrough')
@@ -34,12 +37,12 @@ test('wrap(a, b, c) runs a outermost and c innermost, each passing its context i
 
 test('chain binds the same order once; every call through it runs the whole stack', async () => {
   const log: string[] = []
-  const fn = async (pc: PolicyContext) => { log.push(`fn:${pc.meta.trail as string}`); return pc.meta.n }
+  const fn = async (pc: PolicyContext<Trail>) => { log.push(`fn:${pc.meta.trail}`); return pc.meta.n }
   const bound = chain([recorder('a', log), recorder('b', log)], fn)
-  assert.equal(await bound(rootContext(undefined, { trail: '', n: 1 })), 1)
-  assert.equal(await bound(rootContext(undefined, { trail: '', n: 2 })), 2)
+  assert.equal(await bound(rootContext<Trail>(undefined, { trail: '', n: 1 })), 1)
+  assert.equal(await bound(rootContext<Trail>(undefined, { trail: '', n: 2 })), 2)
   assert.deepEqual(log, ['a>', 'b>a', 'fn:ab', '<b', '<a', 'a>', 'b>a', 'fn:ab', '<b', '<a'])
-  assert.equal(await chain([], fn)(rootContext(undefined, { trail: '', n: 3 })), 3, 'no policies: fn itself')
+  assert.equal(await chain([], fn)(rootContext<Trail>(undefined, { trail: '', n: 3 })), 3, 'no policies: fn itself')
 })
 
 function gatewayStack () {

@@ -20,8 +20,8 @@ export const DEFAULT_RETRY_BUDGET: Readonly<RetryBudgetOptions> =
  * `1 + ratio` times its normal load instead of `attempts` times. One budget may serve several policies.
  */
 export interface RetryBudget {
-  /** Counts a new call (first attempts only); `now`: a Clock reading the caller already took. */
-  recordRequest (now?: number): void
+  /** Counts a new call (first attempts only). */
+  recordRequest (): void
   /** True, and counts the retry, when the window still has room for one. */
   tryRetry (): boolean
   readonly requests: number
@@ -39,7 +39,7 @@ export function createRetryBudget (opts: RetryBudgetOptions, clock: Clock = syst
   const window = new RollingWindow(windowMs, 2, clock)
   const floor = minPerSecond * windowMs / 1000
   return {
-    recordRequest (now) { window.add(REQUESTS, 1, now) },
+    recordRequest () { window.add(REQUESTS) },
     tryRetry () {
       if (window.sum(RETRIES) >= Math.max(floor, ratio * window.sum(REQUESTS))) return false
       window.add(RETRIES)

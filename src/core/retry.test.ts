@@ -225,21 +225,3 @@ test('the retry budget caps retries across 100 failing requests', async () => {
 test('rejects invalid options', () => {
   assert.throws(() => createRetryPolicy({ attempts: 0, baseDelayMs: 1, maxDelayMs: 1 }), /attempts/)
 })
-
-test('begin/isFinal/resume: a first attempt run by the caller settles as execute would from there', async () => {
-  const budget = createRetryBudget({ ratio: 0, minPerSecond: 0.1, windowMs: 10_000 }, new ManualClock())
-  const s = setup({ budget })
-  const pc = rootContext()
-  s.policy.begin(pc)
-  assert.equal(budget.requests, 1, 'begin counts the call')
-  assert.equal(s.policy.isFinal(res(200, 1)), true)
-  assert.equal(s.policy.isFinal(res(503, 1)), false)
-  const { fn, seen } = script([() => res(200, 2)])
-  const out = await drive(s.policy.resume(fn, pc, true, res(503, 1)), s.clock)
-  assert.deepEqual(out, res(200, 2), 'a retryable first answer is retried through fn')
-  assert.deepEqual(seen.map(x => x.attempt), [2])
-  assert.deepEqual(s.retries.map(e => e.reason), ['status 503'])
-  const err = new TypeError('not retryable')
-  await assert.rejects(s.policy.resume(fn, pc, false, err), e => e === err)
-  assert.equal(seen.length, 1, 'an error that is not retryable settles at once')
-})

@@ -44,18 +44,10 @@ export interface GiveUpEvent {
 }
 
 export interface RetryPolicy extends Policy {
+  execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T>
   readonly onRetry: Emitter<RetryEvent>
   readonly onGiveUp: Emitter<GiveUpEvent>
   readonly budget: RetryBudget | undefined
-  /**
-   * `execute` in parts, for a caller that runs the first attempt itself (the dispatcher): `begin`
-   * counts the call as execute does; a first attempt that resolved with a value `isFinal` accepts
-   * is the call's answer; any other outcome goes to `resume`, which settles as execute would have
-   * from that point (retrying through `fn` where allowed).
-   */
-  begin (pc: PolicyContext): void
-  isFinal (value: unknown): boolean
-  resume<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, ok: boolean, outcome: unknown): Promise<T>
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
@@ -88,8 +80,8 @@ export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, ra
   const isFinal = (value: unknown): boolean => !(looksLikeResponse(value) && statuses.has(value.status))
 
   /** Attempt `attempt` ended with `o`: settle, or wait and try again until an answer is final. */
-  async function after<T> (
-    fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, attempt: number, o: Outcome<T>
+  async function after<T, M extends CallMeta> (
+    fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>, attempt: number, o: Outcome<T>
   ): Promise<T> {
     for (;;) {
       if (pc.signal.aborted) return settle(o)
@@ -130,11 +122,10 @@ export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, ra
 
   // The first attempt runs without an async frame: most calls end there, and a suspended async
   // function costs the heap more than the two closures below.
-  function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
-    // A reading an outer step took as the call started serves the budget too (see CallMeta.now).
-    budget?.recordRequest(pc.meta.now)
+  function execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T> {
+    budget?.recordRequest()
     // The caller's context is the first attempt's when it already says attempt 1: nothing to copy.
-    const apc: PolicyContext = pc.attempt === 1 ? pc : { signal: pc.signal, attempt: 1, meta: pc.meta }
+    const apc: PolicyContext<M> = pc.attempt === 1 ? pc : { signal: pc.signal, attempt: 1, meta: pc.meta }
     let p: Promise<T>
     try {
       p = fn(apc)
@@ -147,17 +138,7 @@ export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, ra
     )
   }
 
-  return {
-    execute,
-    onRetry,
-    onGiveUp,
-    budget,
-    begin (pc) { budget?.recordRequest(pc.meta.now) },
-    isFinal,
-    resume<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, ok: boolean, outcome: unknown): Promise<T> {
-      return after(fn, pc, 1, ok ? { ok: true, value: outcome as T } : { ok: false, error: outcome })
-    },
-  }
+  return { execute, onRetry, onGiveUp, budget }
 }
 
 /** Waits `ms` on the clock; rejects with AbortedError (and cancels the timer) when `signal` aborts. */

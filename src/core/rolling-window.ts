@@ -23,9 +23,8 @@ export class RollingWindow {
     this.#counts = Array.from({ length: buckets }, () => new Float64Array(fields))
   }
 
-  /** `now`: a Clock reading the caller already took (default: read the clock). */
-  add (field: number, n = 1, now = this.#clock.now()): void {
-    const epoch = Math.floor(now / this.#bucketMs)
+  add (field: number, n = 1): void {
+    const epoch = Math.floor(this.#clock.now() / this.#bucketMs)
     const slot = epoch % this.#epochs.length
     const counts = this.#counts[slot]!
     if (this.#epochs[slot] !== epoch) {
@@ -35,8 +34,8 @@ export class RollingWindow {
     counts[field]! += n
   }
 
-  sum (field: number, now = this.#clock.now()): number {
-    const oldest = Math.floor(now / this.#bucketMs) - this.#epochs.length
+  sum (field: number): number {
+    const oldest = Math.floor(this.#clock.now() / this.#bucketMs) - this.#epochs.length
     let total = 0
     for (let i = 0; i < this.#epochs.length; i++) {
       if (this.#epochs[i]! > oldest) total += this.#counts[i]![field]!

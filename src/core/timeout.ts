@@ -55,42 +55,9 @@ export interface TimeoutDeps {
 }
 
 export interface TimeoutPolicy extends Policy {
+  execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T>
   readonly timeoutMs: number
   readonly onTimeout: Emitter<{ timeoutMs: number }>
-  /**
-   * `observer`, when given, hears the attempt's outcome (its value, its error or the timeout error)
-   * synchronously, just before the returned promise settles with it: an outer policy that only
-   * watches outcomes (a breaker, a concurrency slot) then needs no promise reaction of its own.
-   */
-  execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, observer?: SettleObserver): Promise<T>
-  /**
-   * `execute` without a promise, for a caller that runs the attempt itself: starts the attempt's
-   * clock and returns the context to run it with. `observer` hears the outcome exactly once: the
-   * one passed to `end`, or the timeout error if time runs out first. The caller must call `end`
-   * once the attempt settles, never from inside `begin`'s caller synchronously with the observer
-   * (as with execute, an observer is not re-entered from inside the work it watches).
-   */
-  begin (pc: PolicyContext, observer: SettleObserver): PolicyContext
-  /** The attempt `begin` returned settled with `outcome`; a late value goes to `discard`. */
-  end (attempt: PolicyContext, ok: boolean, outcome: unknown): void
-}
-
-/** Hears how an attempt run by the timeout policy ended; `pc` is the context execute was given. */
-export interface SettleObserver {
-  attemptSettled (pc: PolicyContext, ok: boolean, outcome: unknown): void
-}
-
-/** `meta.now` if an outer policy left one (see CallMeta.now), else a fresh reading; clears it. */
-export function consumeNow (meta: CallMeta, clock: Clock): number {
-  const now = meta.now
-  if (now === undefined) return clock.now()
-  meta.now = undefined
-  return now
-}
-
-/** Told when an attempt is cut: its deadline passed or the caller's signal aborted. */
-export interface AttemptWatcher {
-  attemptCut (reason: unknown): void
 }
 
 /**
@@ -103,27 +70,25 @@ export interface AttemptWatcher {
  * policy deriving a context copies its fields instead of spreading it (see PolicyContext).
  * Fields are public to the policy; the class is not exported.
  */
-class Attempt implements PolicyContext {
-  prev: Attempt | undefined = undefined
-  next: Attempt | undefined = undefined
+class Attempt<M extends CallMeta> implements PolicyContext<M> {
+  prev: Attempt<M> | undefined = undefined
+  next: Attempt<M> | undefined = undefined
   deadline = 0
   linked = false
   settled = false
   /** The timeout error once time is up. */
   expired: Error | undefined = undefined
   ctrl: AbortController | undefined = undefined
-  watcher: AttemptWatcher | undefined = undefined
-  listening = false
+  /** The caller's signal, once this attempt's own signal follows it. */
+  parent: AbortSignal | undefined = undefined
   reject: (err: unknown) => void = noop
-  observer: SettleObserver | undefined = undefined
-  readonly outer: PolicyContext
-  readonly parent: AbortSignal
+  readonly outer: PolicyContext<M>
   readonly attempt: number
-  readonly meta: CallMeta
+  readonly meta: M
 
-  constructor (pc: PolicyContext) {
+  constructor (pc: PolicyContext<M>) {
+    // The caller's signal is not read here: it may be a getter that makes it on first read.
     this.outer = pc
-    this.parent = pc.signal
     this.attempt = pc.attempt
     this.meta = pc.meta
   }
@@ -131,68 +96,30 @@ class Attempt implements PolicyContext {
   get signal (): AbortSignal {
     if (this.ctrl === undefined) {
       const c = this.ctrl = new AbortController()
+      const parent = this.outer.signal
       if (this.expired !== undefined) c.abort(this.expired)
-      else if (this.parent.aborted) c.abort(this.parent.reason)
-      else if (!this.settled) this.listen()
+      else if (parent.aborted) c.abort(parent.reason)
+      else if (!this.settled) {
+        parent.addEventListener('abort', this, { once: true })
+        this.parent = parent
+      }
     }
     return this.ctrl.signal
   }
 
-  watch (w: AttemptWatcher): boolean {
-    if (this.watcher !== undefined) return false
-    if (this.expired !== undefined) w.attemptCut(this.expired)
-    else if (this.parent.aborted) w.attemptCut(this.parent.reason)
-    else if (!this.settled) {
-      this.watcher = w
-      this.listen()
-    }
-    return true
-  }
-
-  /** Follows the caller's signal, for the controller or the watcher (once, whichever asks first). */
-  listen (): void {
-    if (this.listening) return
-    this.parent.addEventListener('abort', this, { once: true })
-    this.listening = true
-  }
-
   /** The caller's signal aborted (EventListener object: no closure per attempt). */
   handleEvent (): void {
-    this.listening = false
-    this.cut(this.parent.reason)
-  }
-
-  cut (reason: unknown): void {
-    this.ctrl?.abort(reason)
-    const w = this.watcher
-    this.watcher = undefined
-    w?.attemptCut(reason)
-  }
-
-  /** Tells the observer, once, how the attempt ended. */
-  tell (ok: boolean, outcome: unknown): void {
-    const o = this.observer
-    if (o === undefined) return
-    this.observer = undefined
-    o.attemptSettled(this.outer, ok, outcome)
+    const parent = this.parent!
+    this.parent = undefined
+    this.ctrl!.abort(parent.reason)
   }
 
   detach (): void {
-    this.watcher = undefined
-    if (!this.listening) return
-    this.listening = false
-    this.parent.removeEventListener('abort', this)
+    const parent = this.parent
+    if (parent === undefined) return
+    this.parent = undefined
+    parent.removeEventListener('abort', this)
   }
-}
-
-/**
- * Tells `watcher` when the timeout policy's attempt `pc` is cut, at once if it already is, without
- * creating the attempt's AbortSignal (a transport that can cancel its request by other means uses
- * this instead of listening on `pc.signal`). False when `pc` is not such an attempt or already has
- * a watcher: then listen on `pc.signal`. The watch ends with the attempt.
- */
-export function watchAttempt (pc: PolicyContext, watcher: AttemptWatcher): boolean {
-  return pc instanceof Attempt && pc.watch(watcher)
 }
 
 function noop (): void {}
@@ -208,28 +135,28 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
   const { discard } = deps
   const onTimeout = new Emitter<{ timeoutMs: number }>()
   const finite = Number.isFinite(ms)
-  let head: Attempt | undefined
-  let tail: Attempt | undefined
+  // Attempts whose deadline is pending, oldest first; any type of payload (the list only reads its links).
+  let head: Attempt<CallMeta> | undefined
+  let tail: Attempt<CallMeta> | undefined
   let timer: TimerHandle | undefined
-  let armedFor: Attempt | undefined
+  let armedFor: Attempt<CallMeta> | undefined
 
-  function arm (a: Attempt): void {
+  function arm (a: Attempt<CallMeta>): void {
     armedFor = a
     timer = clock.setTimeout(fire, Math.max(0, a.deadline - clock.now()))
   }
 
-  function link (a: Attempt, now: number): void {
-    a.deadline = now + ms
+  function link (a: Attempt<CallMeta>): void {
+    a.deadline = clock.now() + ms
     a.linked = true
     a.prev = tail
     if (tail === undefined) head = a
     else tail.next = a
     tail = a
-    // For the head, not `a`: an observer told of an expiry may start an attempt from inside fire().
     if (timer === undefined) arm(head!)
   }
 
-  function unlink (a: Attempt): void {
+  function unlink (a: Attempt<CallMeta>): void {
     a.linked = false
     if (a.prev === undefined) head = a.next
     else a.prev.next = a.next
@@ -252,18 +179,15 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
     if (head !== undefined && timer === undefined) arm(head)
   }
 
-  function expire (a: Attempt): void {
-    const w = a.watcher
+  function expire (a: Attempt<CallMeta>): void {
     a.detach()
     const err = a.expired = deps.onTimeout()
-    a.tell(false, err)
     a.reject(err)
     onTimeout.emit({ timeoutMs: ms })
     a.ctrl?.abort(err)
-    w?.attemptCut(err)
   }
 
-  function finish (a: Attempt): void {
+  function finish (a: Attempt<CallMeta>): void {
     a.settled = true
     a.detach()
     if (!a.linked) return
@@ -275,58 +199,29 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
     }
   }
 
-  function begin (pc: PolicyContext, observer: SettleObserver): PolicyContext {
+  function execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T> {
     const a = new Attempt(pc)
-    a.observer = observer
-    if (finite && !pc.signal.aborted) link(a, consumeNow(pc.meta, clock))
-    else if (pc.meta.now !== undefined) pc.meta.now = undefined
-    return a
-  }
-
-  function end (attempt: PolicyContext, ok: boolean, outcome: unknown): void {
-    const a = attempt as Attempt
-    if (a.settled) return
-    finish(a)
-    if (a.expired === undefined) a.tell(ok, outcome)
-    else if (ok && discard !== undefined) {
-      try { discard(outcome) } catch { /* a failed drain only costs a socket */ }
-    }
-  }
-
-  function execute<T> (
-    fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext, observer?: SettleObserver
-  ): Promise<T> {
-    const a = new Attempt(pc)
-    a.observer = observer
-    const ctx: PolicyContext = a
     return new Promise<T>((resolve, reject) => {
       a.reject = reject
-      // Like a derived signal of an aborted parent: no deadline for an attempt already cancelled.
-      if (finite && !pc.signal.aborted) link(a, consumeNow(pc.meta, clock))
-      else if (pc.meta.now !== undefined) pc.meta.now = undefined
+      if (finite) link(a)
       let p: Promise<T>
       try {
-        p = fn(ctx)
+        p = fn(a)
       } catch (err) {
-        // Settled a tick later, like a rejection: an observer is never re-entered from inside fn.
         p = Promise.reject(err)
       }
       p.then(value => {
         finish(a)
-        if (a.expired === undefined) {
-          a.tell(true, value)
-          resolve(value)
-        } else if (discard !== undefined) {
+        if (a.expired === undefined) resolve(value)
+        else if (discard !== undefined) {
           try { discard(value) } catch { /* a failed drain only costs a socket */ }
         }
       }, err => {
         finish(a)
-        if (a.expired !== undefined) return
-        a.tell(false, err)
-        reject(err)
+        if (a.expired === undefined) reject(err)
       })
     })
   }
 
-  return { execute, begin, end, timeoutMs: ms, onTimeout }
+  return { execute, timeoutMs: ms, onTimeout }
 }

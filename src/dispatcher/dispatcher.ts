@@ -1,6 +1,5 @@
 // The public face of the outbound dispatcher: one object holding a Supplier per configured name.
 
-import { setMaxListeners } from 'node:events'
 import { systemClock } from '../core/clock.js'
 import type { Clock, TimerHandle } from '../core/clock.js'
 import { parseDuration } from '../core/duration.js'
@@ -9,13 +8,13 @@ import { Emitter } from '../core/events.js'
 import type { StoreEvent } from '../core/limiter/limiter.js'
 import { ShuttingDownError, SluiceError, SupplierUnknownError } from '../errors.js'
 import { Call } from './call.js'
-import type { CallHost, Finished } from './call.js'
+import type { CallFacts, CallHost } from './call.js'
 import { normalizeOptions } from './options.js'
 import type { DispatcherOptions } from './options.js'
 import { prepareRequest } from './request.js'
 import { checkRequest } from './request-check.js'
 import type { DispatchRequest } from './request.js'
-import type { DispatchResponse } from './response.js'
+import type { AttemptResult, DispatchResponse } from './response.js'
 import { openStore } from './store.js'
 import { StoreHealth, warningLogger } from './store-health.js'
 import type { OwnedStore } from './store.js'
@@ -74,13 +73,10 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   const events: DispatcherEvents = {
     requestEnd: new Emitter(), retry: new Emitter(), rateLimited: new Emitter(), breakerStateChange: new Emitter(),
   }
-  const shutdown = new AbortController()
-  // Every queued call listens on this one signal; thousands of listeners are expected, not a leak.
-  setMaxListeners(0, shutdown.signal)
   const suppliers = new Map<string, Supplier>()
   for (const [name, cfg] of norm.suppliers) {
     const transport = options.transport ?? undiciTransport
-    const s = createSupplier(cfg, { clock, random, store: owned.store, transport, shutdownSignal: shutdown.signal })
+    const s = createSupplier(cfg, { clock, random, store: owned.store, transport })
     s.onAttempt = (res) => {
       if (res.status !== 429) return
       s.stats.rateLimited++
@@ -97,18 +93,18 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   storeReady?.then(() => { storeReady = undefined }, () => {})
   let closing: Promise<void> | undefined
   // Calls between request() and their answer, backoff sleeps included: a scheduler is idle while
-  // a call waits to retry, so draining must count calls, not queue entries.
-  let active = 0
+  // a call waits to retry, so draining must count calls, not queue entries. close() cuts these.
+  const live = new Set<Call>()
   let onIdle: (() => void)[] = []
   // Clock timers are unref'd, so a script awaiting a call that waits for a token or a backoff
   // would see Node exit under it. One handle, made once, is ref'd while calls are active (toggling
   // a ref costs far less than a setInterval/clearInterval pair per call used one at a time).
   let keepAlive: NodeJS.Timeout | undefined
-  const idle = (): Promise<void> => active === 0 ? Promise.resolve() : new Promise(resolve => onIdle.push(resolve))
+  const idle = (): Promise<void> => live.size === 0 ? Promise.resolve() : new Promise(resolve => onIdle.push(resolve))
 
-  function finish (s: Supplier, r: Finished): void {
+  function finish (s: Supplier, res: AttemptResult | undefined, err: unknown, r: CallFacts): void {
     const durationMs = r.durationMs
-    const outcome = classifyOutcome(r.res, r.err)
+    const outcome = classifyOutcome(res, err)
     s.stats[outcome === 'success' ? 'successes' : outcome === 'failure' ? 'failures' : 'rejected']++
     if (outcome !== 'rejected') s.stats.latency.add(durationMs)
     if (r.fromCache) s.stats.cacheHits++
@@ -117,8 +113,8 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
     events.requestEnd.emit({
       supplier: s.config.name,
       outcome,
-      status: r.res?.status ?? 0,
-      code: SluiceError.is(r.err) ? r.err.code : undefined,
+      status: res?.status ?? 0,
+      code: SluiceError.is(err) ? err.code : undefined,
       attempts: r.attempts,
       durationMs,
       queuedMs: r.queuedMs,
@@ -128,13 +124,14 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
 
   const host: CallHost = {
     clock,
-    shutdown: shutdown.signal,
     storeReady: () => storeReady,
-    enter () {
-      if (active++ === 0) (keepAlive ??= setInterval(noop, 2 ** 30)).ref()
+    enter (c) {
+      live.add(c)
+      if (live.size === 1) (keepAlive ??= setInterval(noop, 2 ** 30)).ref()
     },
-    leave () {
-      if (--active !== 0) return
+    leave (c) {
+      live.delete(c)
+      if (live.size !== 0) return
       keepAlive!.unref()
       const ws = onIdle
       onIdle = []
@@ -159,8 +156,9 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
       await Promise.race([idle(), timedOut])
       timer?.cancel()
     }
-    shutdown.abort(new ShuttingDownError())
-    for (const s of all) s.scheduler.rejectQueued(new ShuttingDownError())
+    const shutdown = new ShuttingDownError()
+    for (const c of live) c.abort(shutdown)
+    for (const s of all) s.scheduler.rejectQueued(shutdown)
     await idle()
     await Promise.all(all.map(s => s.transport.close().catch(() => s.transport.destroy())))
     await owned.close()

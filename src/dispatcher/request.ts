@@ -1,14 +1,13 @@
 // Turns a caller's request object into what the transport sends and what the policies read.
 
 import type { Clock } from '../core/clock.js'
-import type { CallMeta } from '../core/policy.js'
 import { DEFAULT_PRIORITY, parsePriority } from '../core/priority.js'
 import type { PriorityInput } from '../core/priority.js'
 import { tryParseDuration } from '../core/duration.js'
 import type { Duration } from '../core/duration.js'
 import { InvalidOptionsError } from '../errors.js'
+import { CallState } from './call-state.js'
 import type { SupplierConfig } from './options.js'
-import type { TransportRequest } from './transport.js'
 
 export type QueryValue = string | number | boolean | ReadonlyArray<string | number | boolean>
 
@@ -32,8 +31,8 @@ export interface DispatchRequest {
 }
 
 export interface Prepared {
-  send: Omit<TransportRequest, 'signal'>
-  meta: CallMeta
+  /** The request and what the policies read about it. */
+  meta: CallState
   timeoutMs: number | undefined
 }
 
@@ -94,25 +93,7 @@ export function prepareRequest (req: DispatchRequest, cfg: SupplierConfig, clock
     if (timeoutMs === undefined) throw new InvalidOptionsError(`request.timeout: invalid duration ${JSON.stringify(req.timeout)}`)
   }
   const idempotent = req.idempotent === true || hasHeader(headers, 'idempotency-key')
-  // The meta is also what the transport sends (method, path, headers, body): a call waiting in the
-  // queue is then one object less for the GC to copy.
-  const meta: CallMeta & Prepared['send'] = {
-    method,
-    path,
-    headers,
-    body,
-    idempotent,
-    priority: req.priority === undefined ? DEFAULT_PRIORITY : parsePriority(req.priority),
-    deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
-    attempts: 0,
-    queuedMs: 0,
-    // Read by the supplier's attempt; `reserved` is the scheduler's, `ticket` the breaker's, `now`
-    // the latest clock reading (CallMeta.now). Declared here so the object has its final shape.
-    send: undefined,
-    reserved: false,
-    ticket: 0,
-    now: undefined,
-  }
-  meta.send = meta
-  return { send: meta, meta, timeoutMs }
+  const priority = req.priority === undefined ? DEFAULT_PRIORITY : parsePriority(req.priority)
+  const deadline = timeoutMs === undefined ? undefined : clock.now() + timeoutMs
+  return { meta: new CallState(method, path, headers, body, idempotent, priority, deadline), timeoutMs }
 }

@@ -28,25 +28,24 @@ export interface AttemptResult {
   readonly body: Buffer
 }
 
-/**
- * A class, so text() and json() live on the prototype instead of two closures per answer. It keeps
- * the attempt's answer rather than copying its fields, and is also the call's outcome record (the
- * dispatcher's `finish` reads `res`/`err`): one object per answer.
- */
+/** A class, so text() and json() live on the prototype instead of two closures per answer. */
 export class DispatchedResponse implements DispatchResponse {
+  readonly status: number
+  readonly headers: ResponseHeaders
+  readonly body: Buffer
+
   constructor (
-    readonly res: AttemptResult,
+    res: AttemptResult,
     readonly attempts: number,
     readonly queuedMs: number,
     readonly fromCache: boolean,
     readonly durationMs: number
-  ) {}
+  ) {
+    this.status = res.status
+    this.headers = res.headers
+    this.body = res.body
+  }
 
-  get status (): number { return this.res.status }
-  get headers (): ResponseHeaders { return this.res.headers }
-  get body (): Buffer { return this.res.body }
-  get err (): undefined { return undefined }
-
-  text (): string { return this.res.body.toString('utf8') }
-  json<T = unknown> (): T { return JSON.parse(this.res.body.toString('utf8')) as T }
+  text (): string { return this.body.toString('utf8') }
+  json<T = unknown> (): T { return JSON.parse(this.body.toString('utf8')) as T }
 }

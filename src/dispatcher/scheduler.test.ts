@@ -6,7 +6,7 @@ import type { CallMeta } from '../core/policy.js'
 import { AbortedError, QueueFullError, QueueTimeoutError } from '../errors.js'
 import { createScheduler } from './scheduler.js'
 import type { SchedulerOptions } from './scheduler.js'
-import { Waiter } from './waiter.js'
+import type { Admission } from './waiter.js'
 
 function setup (over: Partial<SchedulerOptions> = {}) {
   const clock = new ManualClock()
@@ -169,20 +169,21 @@ test('reserve holds a slot and a token for the next execute, which then does not
   const { clock, s, started, call } = setup()
   const heard: string[] = []
   const to = { admitted: () => heard.push('admitted'), refused: (e: unknown) => heard.push(`refused ${String(e)}`) }
-  const pc = { signal: new AbortController().signal, attempt: 1, meta: {} as CallMeta }
-  assert.equal(s.reserve(pc, to), true, 'free slot and token: reserved at once')
+  const pc = { signal: new AbortController().signal, attempt: 1, meta: {} as Admission }
+  assert.equal(s.reserve(pc.meta, to), undefined, 'free slot and token: reserved at once')
   assert.equal(s.inFlight, 1)
   const other = call('other')
   assert.equal(s.queued, 1, 'the token went to the reservation')
   assert.equal(await s.execute(async () => 'reserved ran', pc), 'reserved ran')
   assert.deepEqual(heard, [], 'no callback for a reservation had at once')
-  const later = { signal: new AbortController().signal, attempt: 1, meta: {} as CallMeta }
-  assert.equal(s.reserve(later, to), false)
+  const later: Admission = {}
+  const w = s.reserve(later, to)
+  assert.equal(w !== undefined && w.meta === later && w.to === to, true, 'queued: its waiter is returned')
   await clock.tick(1000)
   assert.equal(await other, 'other')
   await clock.tick(1000)
   assert.deepEqual(heard, ['admitted'])
-  assert.equal(later.meta.reserved, true)
+  assert.equal(later.reserved, true)
   assert.equal(s.inFlight, 1)
   s.unreserve(later)
   assert.equal(s.inFlight, 0)
@@ -190,7 +191,7 @@ test('reserve holds a slot and a token for the next execute, which then does not
   assert.deepEqual(started, ['other', 'refunded token'])
 })
 
-test('a queued reservation hears refused on abort, deadline and shutdown', async () => {
+test('a queued reservation withdrawn by its caller hears refused: abort, deadline, shutdown', async () => {
   const { clock, s } = setup({ rule: undefined, maxConcurrent: 1 })
   let release!: () => void
   const pc = { signal: new AbortController().signal, attempt: 1, meta: {} }
@@ -200,66 +201,39 @@ test('a queued reservation hears refused on abort, deadline and shutdown', async
     admitted: () => heard.push(`${label} admitted`),
     refused: (e: unknown) => heard.push(`${label} ${(e as { code?: string }).code ?? String(e)}`),
   })
-  const ac = new AbortController()
-  s.reserve({ signal: ac.signal, attempt: 1, meta: {} }, to('aborted'))
-  s.reserve({ signal: new AbortController().signal, attempt: 1, meta: { deadline: 900 } }, to('deadline'))
-  s.reserve({ signal: new AbortController().signal, attempt: 1, meta: {} }, to('closing'))
-  ac.abort()
+  const aborted = s.reserve({}, to('aborted'))!
+  const late = s.reserve({ deadline: 900 }, to('deadline'))!
+  s.reserve({}, to('closing'))
+  assert.equal(clock.pending, 0, 'a reservation keeps no timer: its caller watches its deadline')
+  s.withdraw(aborted, new Error('caller gave up'))
   await clock.tick(900)
+  s.withdraw(late, new Error('timed out'))
+  s.withdraw(aborted, new Error('twice'))
   s.rejectQueued(new Error('closing'))
   assert.deepEqual(heard, ['aborted SLC_ABORTED', 'deadline SLC_QUEUE_TIMEOUT', 'closing Error: closing'])
-  assert.throws(() => s.reserve({ signal: ac.signal, attempt: 1, meta: {} }, to('x')), AbortedError)
   assert.equal(s.queued, 0)
   release()
   await busy
 })
 
-test('claim uses a reservation without a promise reaction; release frees the slot and starts the next at its reading', async () => {
+test('a reservation that waited counts its queue time and is used by the next execute pass', async () => {
   const { clock, s } = setup({ rule: undefined, maxConcurrent: 1 })
   const heard: string[] = []
   const to = (label: string) => ({ admitted: () => heard.push(label), refused: (e: unknown) => heard.push(`${label} ${String(e)}`) })
-  const first = { signal: new AbortController().signal, attempt: 1, meta: {} as CallMeta }
-  const second = { signal: new AbortController().signal, attempt: 1, meta: {} as CallMeta }
-  assert.equal(s.claim(first), false, 'nothing reserved yet')
-  assert.equal(s.reserve(first, to('first'), 7), true)
-  assert.equal(first.meta.now, 7, 'the reading given to reserve is passed on to the attempt')
-  assert.equal(s.reserve(second, to('second')), false)
-  assert.equal(s.claim(first), true)
-  assert.equal(s.claim(first), false, 'a reservation is claimed once')
-  s.unreserve(first)
-  assert.equal(s.inFlight, 1, 'a claimed reservation is not given back by unreserve')
-  await clock.tick(5)
-  s.release(42)
+  const first = { signal: new AbortController().signal, attempt: 1, meta: {} as Admission }
+  const second = { signal: new AbortController().signal, attempt: 1, meta: {} as Admission }
+  assert.equal(s.reserve(first.meta, to('first')), undefined)
+  assert.notEqual(s.reserve(second.meta, to('second')), undefined)
+  await clock.tick(42)
+  let done!: () => void
+  const running = s.execute(() => new Promise<void>(resolve => { done = resolve }), first)
+  assert.equal(first.meta.reserved, false, 'the pass used the reservation')
+  assert.equal(s.queued, 1)
+  done()
+  await running
   assert.deepEqual(heard, ['second'])
-  assert.equal(second.meta.queuedMs, 42, 'queued from 0 to the reading release was given')
-  assert.equal(second.meta.now, 42)
-  assert.equal(s.claim(second), true)
-  s.release()
+  assert.equal(second.meta.queuedMs, 42)
+  assert.equal(await s.execute(async () => 'ran', second), 'ran')
   assert.equal(s.inFlight, 0)
   assert.equal(s.queued, 0)
-})
-
-test('a caller-made waiter queues as itself, leaves on abort, and can queue again once out', async () => {
-  const { s } = setup({ rule: undefined, maxConcurrent: 1 })
-  let release!: () => void
-  const running = { signal: new AbortController().signal, attempt: 1, meta: {} }
-  const busy = s.execute(() => new Promise<void>(resolve => { release = resolve }), running)
-  const heard: string[] = []
-  const to = { admitted: () => heard.push('admitted'), refused: (e: unknown) => heard.push((e as { code: string }).code) }
-  const w = new Waiter()
-  const ac = new AbortController()
-  const pc = { signal: ac.signal, attempt: 1, meta: {} as CallMeta }
-  assert.equal(s.reserve(pc, to, 3, w), false)
-  assert.equal(w.list !== undefined && w.value === w && w.pc === pc && w.enqueuedAt === 3, true, 'the waiter is its own queue node')
-  ac.abort()
-  assert.deepEqual(heard, ['SLC_ABORTED'])
-  assert.equal(s.queued, 0)
-  const again = { signal: new AbortController().signal, attempt: 1, meta: {} as CallMeta }
-  assert.equal(s.reserve(again, to, 4, w), false)
-  release()
-  await busy
-  assert.deepEqual(heard, ['SLC_ABORTED', 'admitted'])
-  assert.equal(again.meta.reserved, true)
-  s.unreserve(again)
-  assert.equal(s.inFlight, 0)
 })

@@ -6,14 +6,13 @@
 
 import type { Clock, TimerHandle } from '../core/clock.js'
 import type { BucketRule, Decision, DecisionOut, LimiterStore } from '../core/limiter/limiter.js'
-import type { Policy, PolicyContext } from '../core/policy.js'
+import type { CallMeta, Policy, PolicyContext } from '../core/policy.js'
 import { PriorityQueue } from '../core/queue/priority-queue.js'
 import { AbortedError, QueueFullError, QueueTimeoutError, SluiceError, StoreUnavailableError } from '../errors.js'
 import { estimateStartMs } from './estimate.js'
 import type { LastTake } from './estimate.js'
-import { Deferred, Waiter } from './waiter.js'
-import type { WaiterBase } from './waiter.js'
-import type { Admittee } from './waiter.js'
+import { Deferred, ListeningWaiter, Waiter } from './waiter.js'
+import type { Admission, Admittee } from './waiter.js'
 
 export interface SchedulerOptions {
   name: string
@@ -27,7 +26,8 @@ export interface SchedulerOptions {
 
 function noop (): void {}
 
-export interface Scheduler extends Policy {
+export interface Scheduler extends Policy<Admission> {
+  execute<T, M extends Admission> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T>
   readonly queued: number
   readonly inFlight: number
   /** Empties the bucket for `ms` (supplier feedback) and re-plans the wake-up timer. */
@@ -37,46 +37,37 @@ export interface Scheduler extends Policy {
   /** Resolves once nothing is queued or running. */
   idle (): Promise<void>
   /**
-   * Holds a slot and a token for `pc`'s next `execute` pass, before the outer policies run, so a
-   * call waiting its turn holds no policy frames (retry, breaker) while it waits. True when they
-   * were had at once; otherwise `to` hears `admitted()` or `refused(err)` later. Throws
-   * QueueFullError or QueueTimeoutError (deadline out of reach) as `execute` would reject.
-   * `waiter`: the object to queue the call as (a fresh one if none; one waiter queues once at a time).
+   * Waits for a slot and a token for the next pass through `execute` of the call carrying `meta`,
+   * before the outer policies run, so a call waiting its turn holds no policy frames (retry,
+   * breaker): it waits as the one Waiter returned, its queue node. Undefined when they were had at
+   * once; otherwise `to` hears `admitted()` or `refused(err)` later. The caller watches its own
+   * abort and deadline (no listener, no timer here) and calls `withdraw` when it gives up first.
+   * Throws QueueFullError or QueueTimeoutError (deadline out of reach) as `execute` would reject.
+   * The pass through `execute` then uses what is held (`meta.reserved`).
    */
-  reserve (pc: PolicyContext, to: Admittee, now?: number, waiter?: WaiterBase): boolean
+  reserve (meta: Admission, to: Admittee): Waiter | undefined
+  /** The caller of `reserve` gave up (`reason`: why); a waiter still queued hears `refused`. */
+  withdraw (w: Waiter, reason: unknown): void
   /** Gives back a reservation that no `execute` pass used (an outer policy refused the call). */
-  unreserve (pc: PolicyContext): void
-  /**
-   * `execute` for a caller that learns when the attempt ends without a promise reaction (the timeout
-   * policy's SettleObserver): true when `pc` holds a reservation, which this attempt now uses, and
-   * the caller must then call `release` once the attempt has settled. False: use `execute`.
-   */
-  claim (pc: PolicyContext): boolean
-  /** Frees the slot of an attempt started through `claim`; `now`: a Clock reading taken just now. */
-  release (now?: number): void
+  unreserve (meta: Admission): void
 }
 
 const isPromise = <T>(v: T | Promise<T>): v is Promise<T> => typeof (v as Promise<T>)?.then === 'function'
 
-function abortError (signal: AbortSignal): Error {
-  return SluiceError.is(signal.reason) ? signal.reason : new AbortedError(undefined, { cause: signal.reason })
+/** What a call that left the queue on an abort with `reason` is refused with. */
+function abortError (reason: unknown): Error {
+  return SluiceError.is(reason) ? reason : new AbortedError(undefined, { cause: reason })
 }
 
 export interface SchedulerDeps {
   clock: Clock
   store: LimiterStore
-  /**
-   * The owner's shutdown signal, when it rejects queued calls itself (rejectQueued) on close. Calls
-   * carrying exactly this signal get no abort listener: EventTarget removal is linear in the
-   * listener count, so thousands of queued calls each listening on one signal cost O(n²).
-   */
-  sharedSignal?: AbortSignal
 }
 
 export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): Scheduler {
   const { clock, store } = deps
   const { rule, key, maxConcurrent } = opts
-  const queue = new PriorityQueue<WaiterBase>({
+  const queue = new PriorityQueue<Waiter>({
     maxSize: opts.maxQueue, agingAfterMs: opts.agingAfterMs, name: opts.name,
   })
   const perLevel = [0, 0, 0, 0, 0, 0]
@@ -101,7 +92,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
   const releaseValue = <T>(value: T): T => { release(); return value }
   const releaseError = (err: unknown): never => { release(); throw err }
 
-  function run<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+  function run<T, M extends Admission> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T> {
     let p: Promise<T>
     try {
       p = fn(pc)
@@ -112,21 +103,20 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     return p.then(releaseValue, releaseError)
   }
 
-  function start (w: WaiterBase, now: number): void {
+  function start (w: Waiter, now: number): void {
     perLevel[w.priority]!--
     inFlight++
     w.cleanup()
-    const meta = w.pc!.meta
-    meta.queuedMs = (meta.queuedMs as number | undefined ?? 0) + now - w.enqueuedAt
+    const meta = w.meta
+    meta.queuedMs = (meta.queuedMs ?? 0) + now - w.enqueuedAt
     meta.reserved = true
-    meta.now = now
-    w.to!.admitted()
+    w.to.admitted()
   }
 
-  function fail (w: WaiterBase, err: unknown): void {
+  function fail (w: Waiter, err: unknown): void {
     perLevel[w.priority]!--
     w.cleanup()
-    w.to!.refused(err)
+    w.to.refused(err)
   }
 
   function fire (): void {
@@ -192,9 +182,9 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     return ok
   }
 
-  function pump (at?: number): void {
+  function pump (): void {
     // One clock reading serves every start of this pass: no time passes that matters in between.
-    let now = at ?? -1
+    let now = -1
     for (;;) {
       if (taking || timer !== undefined || queue.size === 0 || inFlight >= maxConcurrent) break
       if (now < 0) now = clock.now()
@@ -212,25 +202,23 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     }
   }
 
-  function leave (w: WaiterBase, why: 'abort' | 'deadline'): void {
+  function leave (w: Waiter, why: 'abort' | 'deadline', reason?: unknown): void {
     if (!queue.remove(w)) return
-    const { signal, meta } = w.pc!
-    const deadline = meta.deadline
+    const deadline = w.meta.deadline
     // A whole-call timeout that fires while the call is still queued is a queue timeout.
     fail(w, why === 'deadline' || (deadline !== undefined && clock.now() >= deadline)
-      ? new QueueTimeoutError(opts.name, why === 'abort' ? { cause: signal.reason } : undefined)
-      : abortError(signal))
+      ? new QueueTimeoutError(opts.name, why === 'abort' ? { cause: reason } : undefined)
+      : abortError(reason))
     pump()
   }
 
-  function priorityOf (pc: PolicyContext): number {
-    return Math.min(5, Math.max(1, Math.round(pc.meta.priority ?? 3)))
+  function priorityOf (meta: CallMeta): number {
+    return Math.min(5, Math.max(1, Math.round(meta.priority ?? 3)))
   }
 
-  /** Checks that `pc` may queue, then takes a slot and a token if nothing stands in the way. */
-  function admitNow (pc: PolicyContext, priority: number, now: number): boolean {
-    if (pc.signal.aborted) throw abortError(pc.signal)
-    const deadline = pc.meta.deadline
+  /** Checks that a call may queue, then takes a slot and a token if nothing stands in the way. */
+  function admitNow (meta: CallMeta, priority: number, now: number): boolean {
+    const deadline = meta.deadline
     if (queue.size >= opts.maxQueue) throw new QueueFullError(opts.name, opts.maxQueue)
     if (deadline !== undefined) {
       let ahead = 0
@@ -245,70 +233,65 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     return true
   }
 
-  function enqueue (
-    to: Admittee, pc: PolicyContext, priority: number, now: number, w: WaiterBase = new Waiter()
-  ): void {
-    w.init(to, pc, priority, now, leave)
+  function enqueue<W extends Waiter> (w: W, priority: number, now: number): W {
     queue.push(w, priority, now, w)
     perLevel[priority]!++
-    if (pc.signal !== deps.sharedSignal) w.listen()
-    const deadline = pc.meta.deadline
-    if (deadline !== undefined) w.deadlineTimer = clock.setTimeout(() => leave(w, 'deadline'), deadline - now)
     pump()
+    return w
   }
 
-  function reserve (pc: PolicyContext, to: Admittee, at?: number, waiter?: WaiterBase): boolean {
-    const priority = priorityOf(pc)
-    const now = at ?? clock.now()
-    if (admitNow(pc, priority, now)) {
-      const meta = pc.meta
-      meta.queuedMs = meta.queuedMs as number | undefined ?? 0
+  function reserve (meta: Admission, to: Admittee): Waiter | undefined {
+    const priority = priorityOf(meta)
+    const now = clock.now()
+    if (admitNow(meta, priority, now)) {
       meta.reserved = true
-      meta.now = now
-      return true
+      return undefined
     }
-    enqueue(to, pc, priority, now, waiter)
-    return false
+    return enqueue(new Waiter(to, meta), priority, now)
   }
 
-  function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
-    if (pc.meta.reserved === true) {
-      pc.meta.reserved = false
+  function execute<T, M extends Admission> (
+    fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>
+  ): Promise<T> {
+    const meta = pc.meta
+    if (meta.reserved === true) {
+      meta.reserved = false
       return run(fn, pc)
     }
-    const priority = priorityOf(pc)
+    const signal = pc.signal
+    if (signal.aborted) return Promise.reject(abortError(signal.reason))
+    const priority = priorityOf(meta)
     const now = clock.now()
     try {
-      if (!admitNow(pc, priority, now)) {
+      if (!admitNow(meta, priority, now)) {
+        // A pass that must wait listens for its own abort and keeps its own deadline.
         const d = new Deferred(() => execute(fn, pc))
-        enqueue(d, pc, priority, now)
+        const w = enqueue(new ListeningWaiter(d, meta, leave), priority, now)
+        if (w.list !== undefined) {
+          w.listen(signal)
+          const deadline = meta.deadline
+          if (deadline !== undefined) w.deadlineTimer = clock.setTimeout(() => leave(w, 'deadline'), deadline - now)
+        }
         return d.promise
       }
     } catch (err) {
       return Promise.reject(err)
     }
-    pc.meta.queuedMs = pc.meta.queuedMs as number | undefined ?? 0
-    pc.meta.now = now
     return run(fn, pc)
   }
 
-  function release (now?: number): void {
+  function release (): void {
     inFlight--
-    pump(now)
+    pump()
   }
 
   return {
     execute,
     reserve,
-    release,
-    claim (pc) {
-      if (pc.meta.reserved !== true) return false
-      pc.meta.reserved = false
-      return true
-    },
-    unreserve (pc) {
-      if (pc.meta.reserved !== true) return
-      pc.meta.reserved = false
+    withdraw (w, reason) { leave(w, 'abort', reason) },
+    unreserve (meta) {
+      if (meta.reserved !== true) return
+      meta.reserved = false
       // The token was taken for a call that never ran: it goes back, like an aborted waiter's.
       refund()
       release()

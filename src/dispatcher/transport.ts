@@ -15,7 +15,6 @@
 
 import { Pool, util } from 'undici'
 import type { Dispatcher } from 'undici'
-import type { AttemptWatcher } from '../core/timeout.js'
 import { AbortedError } from '../errors.js'
 import { attemptError } from './attempt-error.js'
 import type { AttemptResult, ResponseHeaders } from './response.js'
@@ -27,11 +26,6 @@ export interface TransportRequest {
   headers: Record<string, string>
   body: Buffer | string | undefined
   signal: AbortSignal
-  /**
-   * Asks to hear of the attempt's cut (its timeout or the call's abort) without reading `signal`,
-   * which would make the attempt create an AbortSignal. False: not available, listen on `signal`.
-   */
-  watch? (watcher: AttemptWatcher): boolean
 }
 
 export interface SupplierTransport {
@@ -54,8 +48,8 @@ export interface TransportSupplier {
 
 export type Transport = (supplier: TransportSupplier) => SupplierTransport
 
-/** One buffered exchange; it is its own abort listener and watcher, so an attempt costs no closure. */
-class BufferedExchange implements Dispatcher.DispatchHandler, AttemptWatcher {
+/** One buffered exchange; it is its own abort listener, so an attempt costs no closure. */
+class BufferedExchange implements Dispatcher.DispatchHandler {
   readonly promise: Promise<AttemptResult>
   #resolve!: (res: AttemptResult) => void
   #reject!: (err: unknown) => void
@@ -77,18 +71,17 @@ class BufferedExchange implements Dispatcher.DispatchHandler, AttemptWatcher {
     })
   }
 
-  follow (req: TransportRequest): void {
-    if (req.watch?.(this) === true) return
-    const signal = this.#signal = req.signal
-    if (signal.aborted) this.attemptCut(signal.reason)
+  follow (signal: AbortSignal): void {
+    this.#signal = signal
+    if (signal.aborted) this.#cutWith(signal.reason)
     else signal.addEventListener('abort', this, { once: true })
   }
 
   handleEvent (): void {
-    this.attemptCut(this.#signal!.reason)
+    this.#cutWith(this.#signal!.reason)
   }
 
-  attemptCut (reason: unknown): void {
+  #cutWith (reason: unknown): void {
     if (this.#done || this.#cut) return
     this.#cut = true
     this.#reason = reason
@@ -145,7 +138,7 @@ export const undiciTransport: Transport = (cfg) => {
   return {
     request (req) {
       const exchange = new BufferedExchange(cfg)
-      exchange.follow(req)
+      exchange.follow(req.signal)
       try {
         const method = req.method as Dispatcher.HttpMethod
         pool.dispatch({ method, path: req.path, headers: req.headers, body: req.body }, exchange)

@@ -1,12 +1,21 @@
-// What the scheduler's queue holds. A waiting call is one Waiter (which is also its abort listener,
-// so no closure) that tells whoever is waiting when it may start: the dispatcher's call, which is
-// its own Waiter, or, for `execute`, a Deferred holding the promise that execute returned.
+// What the scheduler's queue holds. A waiting call is one Waiter: the queue node, the abort
+// listener (no closure) and the link to whom it tells when the call may start: the dispatcher's
+// call, or, for `execute`, a Deferred holding the promise that execute returned.
 
 import type { TimerHandle } from '../core/clock.js'
-import type { PolicyContext } from '../core/policy.js'
+import type { CallMeta } from '../core/policy.js'
 import { QueueNode } from '../core/queue/priority-queue.js'
+import { withResolvers } from '../core/resolvers.js'
 
-/** Told once whether a reserved call may start. */
+/** What the scheduler reads and writes on a call's payload. */
+export interface Admission extends CallMeta {
+  /** Time spent waiting for admission, summed over passes [0]. */
+  queuedMs?: number
+  /** Set by `reserve` while a slot and a token are held for the call's next pass through execute. */
+  reserved?: boolean
+}
+
+/** Told once whether a waiting call may start. */
 export interface Admittee {
   /** A slot and a token are held for the call: its next `execute` pass starts at once. */
   admitted (): void
@@ -14,73 +23,64 @@ export interface Admittee {
   refused (err: unknown): void
 }
 
-export type Leave = (w: WaiterBase, why: 'abort' | 'deadline') => void
+export type Leave = (w: Waiter, why: 'abort' | 'deadline', reason?: unknown) => void
 
 /**
- * A queued call's place in the scheduler: set up by `init` when it queues. The dispatcher's call
- * is its own WaiterBase (its `to` and `pc` are itself: getters, not fields, as a queued call's bytes
- * count) and a WaiterBase is its own queue node (one object per queued call); `execute` queues a
- * plain Waiter around a Deferred.
+ * A queued call's place in the scheduler's queue: it is the queue node and has whom to tell. One
+ * queued by `reserve` is only that (its caller watches its own abort and deadline, and withdraws
+ * it); one queued by `execute` is a ListeningWaiter.
  */
-export abstract class WaiterBase extends QueueNode<WaiterBase> {
-  deadlineTimer: TimerHandle | undefined = undefined
-  listening = false
-  leave: Leave | undefined = undefined
-  abstract get to (): Admittee | undefined
-  abstract get pc (): PolicyContext | undefined
-
-  init (_to: Admittee, _pc: PolicyContext, priority: number, enqueuedAt: number, leave: Leave): void {
-    this.priority = priority
-    this.enqueuedAt = enqueuedAt
-    this.leave = leave
+export class Waiter extends QueueNode<Waiter> {
+  constructor (readonly to: Admittee, readonly meta: Admission) {
+    super()
   }
 
-  listen (): void {
-    this.pc!.signal.addEventListener('abort', this, { once: true })
-    this.listening = true
+  cleanup (): void {}
+}
+
+/** A waiter queued by `execute`: it listens for its call's abort and keeps its deadline timer. */
+export class ListeningWaiter extends Waiter {
+  deadlineTimer: TimerHandle | undefined = undefined
+  /** The signal it listens on, while it does. */
+  signal: AbortSignal | undefined = undefined
+
+  constructor (to: Admittee, meta: Admission, readonly leave: Leave) {
+    super(to, meta)
+  }
+
+  listen (signal: AbortSignal): void {
+    signal.addEventListener('abort', this, { once: true })
+    this.signal = signal
   }
 
   handleEvent (): void {
-    this.listening = false
-    this.leave!(this, 'abort')
+    const reason = this.signal!.reason
+    this.signal = undefined
+    this.leave(this, 'abort', reason)
   }
 
-  cleanup (): void {
+  override cleanup (): void {
     this.deadlineTimer?.cancel()
-    if (this.listening) {
-      this.listening = false
-      this.pc!.signal.removeEventListener('abort', this)
-    }
-  }
-}
-
-/** A waiter that holds whom to tell and the policy context it queued with. */
-export class Waiter extends WaiterBase {
-  #to: Admittee | undefined = undefined
-  #pc: PolicyContext | undefined = undefined
-  get to (): Admittee | undefined { return this.#to }
-  get pc (): PolicyContext | undefined { return this.#pc }
-
-  override init (to: Admittee, pc: PolicyContext, priority: number, enqueuedAt: number, leave: Leave): void {
-    this.#to = to
-    this.#pc = pc
-    super.init(to, pc, priority, enqueuedAt, leave)
+    const signal = this.signal
+    if (signal === undefined) return
+    this.signal = undefined
+    signal.removeEventListener('abort', this)
   }
 }
 
 /** An execute() call that had to queue: when admitted it runs fn and settles the promise with it. */
 export class Deferred<T> implements Admittee {
   readonly promise: Promise<T>
-  #resolve!: (value: T | Promise<T>) => void
-  #reject!: (err: unknown) => void
+  readonly #resolve: (value: T | Promise<T>) => void
+  readonly #reject: (err: unknown) => void
   readonly #start: () => Promise<T>
 
   constructor (start: () => Promise<T>) {
     this.#start = start
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.#resolve = resolve
-      this.#reject = reject
-    })
+    const r = withResolvers<T>()
+    this.promise = r.promise
+    this.#resolve = r.resolve
+    this.#reject = r.reject
   }
 
   admitted (): void { this.#resolve(this.#start()) }

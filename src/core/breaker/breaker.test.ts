@@ -207,35 +207,3 @@ test('invalid options throw', () => {
   assert.throws(() => createCircuitBreaker({ name: 'x', openForMs: 1, failureRatio: 2 }), /failureRatio/)
   assert.throws(() => createCircuitBreaker({ name: 'x', openForMs: 1, halfOpenRequests: 0 }), /halfOpenRequests/)
 })
-
-test('admit/settle record like execute: failures trip, aborts are neutral, a stale ticket is ignored', async () => {
-  const s = setup({ consecutiveFailures: 2 })
-  const signal = new AbortController().signal
-  const stale = s.breaker.admit()
-  s.breaker.settle(s.breaker.admit(), true, { status: 503, headers: {} }, signal)
-  const aborted = new AbortController()
-  aborted.abort()
-  s.breaker.settle(s.breaker.admit(), false, boom(), aborted.signal)
-  assert.equal(s.breaker.state, 'closed', 'an aborted call is neutral')
-  s.breaker.settle(s.breaker.admit(), false, boom(), signal)
-  assert.equal(s.breaker.state, 'open')
-  assert.throws(() => s.breaker.admit(), CircuitOpenError)
-  await s.clock.tick(1000)
-  const probe = s.breaker.admit()
-  assert.throws(() => s.breaker.admit(), CircuitOpenError, 'one probe at a time')
-  s.breaker.settle(stale, true, ok, signal)
-  assert.equal(s.breaker.state, 'half-open', 'a ticket from the earlier closed period changes nothing')
-  s.breaker.settle(probe, true, ok, signal)
-  assert.deepEqual(s.changes, ['closed>open', 'open>half-open', 'half-open>closed'])
-})
-
-test('ratio: settle counts at the reading it is given', async () => {
-  const s = setup({ failureRatio: 0.5, minimumRequests: 2, windowMs: 1000 })
-  const signal = new AbortController().signal
-  await s.clock.tick(5000)
-  s.breaker.settle(s.breaker.admit(), false, boom(), signal, 0)
-  s.breaker.settle(s.breaker.admit(), false, boom(), signal)
-  assert.equal(s.breaker.state, 'closed', 'the failure counted at t=0 is out of the window at t=5000')
-  s.breaker.settle(s.breaker.admit(), false, boom(), signal)
-  assert.equal(s.breaker.state, 'open')
-})

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
-import type { Policy, PolicyContext } from '../policy.js'
+import type { CallMeta, Policy, PolicyContext } from '../policy.js'
 import { Emitter } from '../events.js'
 import { looksLikeResponse, retryAfterFromError, retryAfterFromResponse } from '../retry-after.js'
 import { CircuitOpenError, InvalidOptionsError } from '../../errors.js'
@@ -33,23 +33,13 @@ export interface BreakerOptions {
 export interface BreakerStateChange { from: BreakerState, to: BreakerState, name: string }
 
 export interface CircuitBreaker extends Policy {
+  execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T>
   readonly name: string
   readonly state: BreakerState
   readonly onStateChange: Emitter<BreakerStateChange>
   readonly onReject: Emitter<{ name: string }>
   /** A sync probe for callers that must know before queueing: throws CircuitOpenError when open. */
   check (): void
-  /**
-   * `execute` in two halves, for a caller that learns the outcome without a promise reaction (see
-   * the timeout policy's SettleObserver): admits one call, returning its ticket, or throws
-   * CircuitOpenError. Every admitted ticket must be settled exactly once.
-   */
-  admit (): number
-  /**
-   * Records how the call admitted with `ticket` ended (`signal`: the call's; aborted = neutral).
-   * `now`: a Clock reading the caller took as it learned the outcome, if any.
-   */
-  settle (ticket: number, ok: boolean, outcome: unknown, signal: AbortSignal, now?: number): void
 }
 
 type Outcome = 'success' | 'failure' | 'neutral'
@@ -136,7 +126,7 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
     return reject()
   }
 
-  function record (t: Ticket, outcome: Outcome, retryAfterMs?: number, now?: number): void {
+  function record (t: Ticket, outcome: Outcome, retryAfterMs?: number): void {
     if (Math.floor(t / 2) !== gen) return
     if (t % 2 === 1) {
       if (outcome === 'neutral') probesAdmitted--
@@ -146,40 +136,32 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
         moveTo('closed')
       }
     } else if (outcome === 'success') {
-      for (const s of strategies) s.success(now)
+      for (const s of strategies) s.success()
     } else if (outcome === 'failure') {
       let tripped = false
-      for (const s of strategies) tripped = s.failure(now) || tripped
+      for (const s of strategies) tripped = s.failure() || tripped
       if (tripped) trip(retryAfterMs)
     }
   }
 
-  function recordResult (t: Ticket, result: unknown, now?: number): void {
-    if (looksLikeResponse(result) && failureStatuses.has(result.status)) {
-      record(t, 'failure', retryAfterFromResponse(result, clock.wallNow()), now)
-    } else {
-      record(t, 'success', undefined, now)
-    }
-  }
-
-  function recordError (t: Ticket, err: unknown, signal: AbortSignal, now?: number): void {
-    // A call its caller gave up on, or an error that blames someone else (src/error-kinds.ts).
-    const neutral = signal.aborted || isNeutral(err)
-    record(t, neutral ? 'neutral' : 'failure', retryAfterFromError(err), now)
-  }
-
   function onResult<T> (t: Ticket, result: T): T {
-    recordResult(t, result)
+    if (looksLikeResponse(result) && failureStatuses.has(result.status)) {
+      record(t, 'failure', retryAfterFromResponse(result, clock.wallNow()))
+    } else {
+      record(t, 'success')
+    }
     return result
   }
 
   function onError (t: Ticket, err: unknown, signal: AbortSignal): never {
-    recordError(t, err, signal)
+    // A call its caller gave up on, or an error that blames someone else (src/error-kinds.ts).
+    const neutral = signal.aborted || isNeutral(err)
+    record(t, neutral ? 'neutral' : 'failure', retryAfterFromError(err))
     throw err
   }
 
   // Not an async function: two small closures cost the heap less than a suspended async frame.
-  function execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+  function execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T> {
     let t: Ticket
     let p: Promise<T>
     try {
@@ -204,11 +186,6 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
     check () {
       const s = current()
       if (s === 'open' || (s === 'half-open' && probesAdmitted >= halfOpenRequests)) reject()
-    },
-    admit,
-    settle (t, ok, outcome, signal, now) {
-      if (ok) recordResult(t, outcome, now)
-      else recordError(t, outcome, signal, now)
     },
   }
 }

@@ -18,11 +18,11 @@ export function ratioStrategy (opts: RatioOptions, clock: Clock): BreakerStrateg
   const { failureRatio, minimumRequests, windowMs } = opts
   const window = new RollingWindow(windowMs, 2, clock)
   return {
-    success (now) { window.add(SUCCESS, 1, now) },
-    failure (now) {
-      window.add(FAILURE, 1, now)
-      const failures = window.sum(FAILURE, now)
-      const total = failures + window.sum(SUCCESS, now)
+    success () { window.add(SUCCESS) },
+    failure () {
+      window.add(FAILURE)
+      const failures = window.sum(FAILURE)
+      const total = failures + window.sum(SUCCESS)
       return total >= minimumRequests && failures / total >= failureRatio
     },
     reset () { window.reset() },

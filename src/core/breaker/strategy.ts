@@ -3,9 +3,8 @@
  * breaker resets them whenever it closes, so a trip never carries over into the next closed period.
  */
 export interface BreakerStrategy {
-  /** `now`, here and in failure: a Clock reading the caller already took, if any. */
-  success (now?: number): void
+  success (): void
   /** Records a failure; true when the breaker should open now. */
-  failure (now?: number): boolean
+  failure (): boolean
   reset (): void
 }
