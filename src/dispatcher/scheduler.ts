@@ -110,7 +110,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     const meta = w.meta
     meta.queuedMs = (meta.queuedMs ?? 0) + now - w.enqueuedAt
     meta.reserved = true
-    w.to.admitted()
+    w.admit()
   }
 
   function fail (w: Waiter, err: unknown): void {

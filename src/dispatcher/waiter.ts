@@ -2,6 +2,7 @@
 // listener (no closure) and the link to whom it tells when the call may start: the dispatcher's
 // call, or, for `execute`, a Deferred holding the promise that execute returned.
 
+import { AsyncResource } from 'node:async_hooks'
 import type { TimerHandle } from '../core/clock.js'
 import type { CallMeta } from '../core/policy.js'
 import { QueueNode } from '../core/queue/priority-queue.js'
@@ -31,8 +32,20 @@ export type Leave = (w: Waiter, why: 'abort' | 'deadline', reason?: unknown) => 
  * it); one queued by `execute` is a ListeningWaiter.
  */
 export class Waiter extends QueueNode<Waiter> {
+  /**
+   * The async context the call queued in. Whatever frees a slot or refills the bucket runs in its
+   * own context (another caller's, a timer's); the call is started back in its own, so that
+   * AsyncLocalStorage (a trace, a request id) follows it to its transport.
+   */
+  readonly #scope = new AsyncResource('SluiceQueuedCall')
+
   constructor (readonly to: Admittee, readonly meta: Admission) {
     super()
+  }
+
+  /** Tells whom it waits for that the call may start, in the context it queued in. */
+  admit (): void {
+    this.#scope.runInAsyncScope(this.to.admitted, this.to)
   }
 
   cleanup (): void {}
