@@ -252,6 +252,17 @@ export class BadGatewayError extends SluiceError {
   }
 }
 
+/** A supplier's answer was larger than the supplier's `maxResponseSize` (dispatcher). */
+export class ResponseTooLargeError extends SluiceError {
+  static readonly code = 'SLC_RESPONSE_TOO_LARGE'
+  // The supplier is healthy and would answer the same again: not retried, not a breaker failure.
+  static readonly kind = 'caller'
+  static readonly meaning = "A supplier's answer was larger than its `maxResponseSize` (default 10mb); the dispatcher stopped reading it and closed the connection."
+  constructor (readonly target: string, readonly limitBytes: number, options?: SluiceErrorOptions) {
+    super(ResponseTooLargeError.code, 502, `Response from ${target} is larger than maxResponseSize (${limitBytes} bytes)`, options)
+  }
+}
+
 // Config
 
 export class ConfigError extends SluiceError {
@@ -381,4 +392,5 @@ export const ERROR_CLASSES: readonly ErrorClass[] = [
   BadGatewayError, ConfigError, ConfigEnvError,
   QueueFullError, QueueTimeoutError, SupplierUnknownError, InvalidOptionsError, AbortedError,
   StoreUnavailableError, ShuttingDownError, InternalError, UsageError,
+  ResponseTooLargeError,
 ]

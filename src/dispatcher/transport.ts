@@ -15,7 +15,7 @@
 
 import { Pool, util } from 'undici'
 import type { Dispatcher } from 'undici'
-import { AbortedError } from '../errors.js'
+import { AbortedError, ResponseTooLargeError } from '../errors.js'
 import { attemptError } from './attempt-error.js'
 import type { AttemptResult, ResponseHeaders } from './response.js'
 
@@ -44,6 +44,8 @@ export interface TransportSupplier {
   readonly origin: string
   readonly maxConcurrent: number
   readonly connectTimeoutMs: number
+  /** Largest answer body read into memory. */
+  readonly maxResponseBytes: number
 }
 
 export type Transport = (supplier: TransportSupplier) => SupplierTransport
@@ -59,6 +61,7 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
   #status = 0
   #headers: ResponseHeaders = {}
   #chunks: Buffer[] = []
+  #bytes = 0
   #done = false
   #signal: AbortSignal | undefined
   readonly #cfg: TransportSupplier
@@ -97,13 +100,28 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
     // 1xx answers are informational; the final head follows.
     if (statusCode < 200) return true
     this.#status = statusCode
-    this.#headers = util.parseHeaders(rawHeaders) as ResponseHeaders
+    const headers = this.#headers = util.parseHeaders(rawHeaders) as ResponseHeaders
+    // A declared length over the limit is refused before a byte of the body is read.
+    const length = Number(headers['content-length'])
+    if (length > this.#cfg.maxResponseBytes) this.#tooLarge()
     return true
   }
 
   onData (chunk: Buffer): boolean {
+    this.#bytes += chunk.length
+    if (this.#bytes > this.#cfg.maxResponseBytes) {
+      this.#tooLarge()
+      return false
+    }
     this.#chunks.push(chunk)
     return true
+  }
+
+  /** The answer is over maxResponseSize: stop reading (undici closes the connection) and say so. */
+  #tooLarge (): void {
+    if (this.#cut) return
+    this.#chunks = []
+    this.#cutWith(new ResponseTooLargeError(this.#cfg.origin, this.#cfg.maxResponseBytes))
   }
 
   onComplete (): void {

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ManualClock } from '../../src/core/manual-clock.js'
 import { createDispatcher } from '../../src/dispatcher/dispatcher.js'
+import { normalizeOptions } from '../../src/dispatcher/options.js'
 
 /** A supplier that hands each request to `handle` and reports requests whose client went away. */
 async function withServer (
@@ -86,4 +87,39 @@ test('bodies are whole whether they arrive in one chunk or many', async () => {
     assert.equal(many.text(), `a${big}z`)
     await d.close()
   })
+})
+
+test('an answer larger than maxResponseSize fails with SLC_RESPONSE_TOO_LARGE, declared or streamed', async () => {
+  const big = Buffer.alloc(64 * 1024, 'x')
+  await withServer((req, res) => {
+    if (req.url === '/declared') {
+      res.setHeader('content-length', String(big.length))
+      res.end(big)
+    } else if (req.url === '/chunked') {
+      // No length: the limit is found while reading. Chunks keep coming until the client goes.
+      const timer = setInterval(() => res.write(big.subarray(0, 8192)), 1)
+      res.on('close', () => clearInterval(timer))
+    } else {
+      res.end(big.subarray(0, 1000))
+    }
+  }, async (url, cut) => {
+    const d = createDispatcher({ suppliers: { s: { baseUrl: url, maxResponseSize: '16kb', retry: false } } })
+    try {
+      const tooLarge = { code: 'SLC_RESPONSE_TOO_LARGE' }
+      await assert.rejects(d.request({ supplier: 's', path: '/declared' }), tooLarge)
+      const closed = cut()
+      await assert.rejects(d.request({ supplier: 's', path: '/chunked' }), tooLarge)
+      assert.equal(await closed, '/chunked', 'the endless answer is cut on the wire')
+      const small = await d.request({ supplier: 's', path: '/small' })
+      assert.equal(small.body.length, 1000)
+    } finally {
+      await d.close()
+    }
+  })
+})
+
+test('maxResponseSize defaults to 10mb and refuses nonsense', () => {
+  const cfg = normalizeOptions({ suppliers: { s: { baseUrl: 'http://127.0.0.1:1' } } }).suppliers.get('s')!
+  assert.equal(cfg.maxResponseBytes, 10 * 1024 * 1024)
+  assert.throws(() => createDispatcher({ suppliers: { s: { baseUrl: 'http://127.0.0.1:1', maxResponseSize: 'lots' } } }), /maxResponseSize/)
 })
