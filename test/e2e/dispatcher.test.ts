@@ -100,6 +100,29 @@ test('the breaker opens, probes and closes', () => withSupplier({}, async (serve
   await d.close()
 }))
 
+test('with no request timeout, a probe that hangs does not hold the breaker half-open for good', () => withSupplier({}, async (server) => {
+  const clock = new ManualClock()
+  const d = createDispatcher({
+    suppliers: {
+      s: { baseUrl: server.url, retry: false, timeouts: { request: 0 }, circuitBreaker: { consecutiveFailures: 1, openFor: '1s' } },
+    },
+    clock,
+  })
+  server.fail('500', 1)
+  assert.equal((await d.request({ supplier: 's', path: '/' })).status, 500)
+  clock.advance(1000)
+  server.fail('stall', 1)
+  const hung = d.request({ supplier: 's', path: '/probe' })
+  hung.catch(() => {})
+  while (server.count < 2) await new Promise(resolve => setImmediate(resolve))
+  await assert.rejects(d.request({ supplier: 's', path: '/' }), code('SLC_CIRCUIT_OPEN'))
+  clock.advance(1000)
+  assert.equal((await d.request({ supplier: 's', path: '/' })).status, 200, 'a new probe after openFor')
+  assert.equal(d.metrics().s!.breaker, 'closed')
+  await d.close({ drain: false })
+  await assert.rejects(hung, code('SLC_SHUTTING_DOWN'))
+}))
+
 test('close with drain finishes queued and running work, losing nothing', () => withSupplier({}, async (server) => {
   const s: SupplierOptions = { baseUrl: server.url, rateLimit: { rps: 100, burst: 1 }, maxConcurrent: 2 }
   const d = createDispatcher({ suppliers: { s } })

@@ -107,6 +107,24 @@ test('half-open lets through halfOpenRequests probes; all must succeed to close'
   assert.deepEqual(s.changes, ['closed>open', 'open>half-open', 'half-open>closed'])
 })
 
+test('a probe that never ends holds its slot for at most openForMs, then a new probe goes through', async () => {
+  const s = setup({ consecutiveFailures: 1 })
+  await s.call(boom())
+  s.clock.advance(1000)
+  const hung = deferred<unknown>()
+  const stale = s.breaker.execute(() => hung.promise, rootContext())
+  assert.ok(await s.call(ok) instanceof CircuitOpenError, 'the probe slot is taken')
+  s.clock.advance(999)
+  assert.ok(await s.call(ok) instanceof CircuitOpenError)
+  s.clock.advance(1)
+  assert.deepEqual(await s.call(ok), ok, 'a fresh probe after openForMs')
+  assert.equal(s.breaker.state, 'closed')
+  hung.resolve({ status: 503, headers: {} })
+  await stale
+  assert.equal(s.breaker.state, 'closed', 'the forgotten probe no longer counts')
+  assert.deepEqual(s.changes, ['closed>open', 'open>half-open', 'half-open>closed'])
+})
+
 test('a failed probe reopens; a later successful one closes; events in order', async () => {
   const s = setup({ consecutiveFailures: 2 })
   await s.call(boom()); await s.call(boom())

@@ -85,6 +85,8 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
   let state: BreakerState = 'closed'
   let gen = 0
   let openUntil = 0
+  /** When the half-open period's probes are given up on (see current). */
+  let probeUntil = 0
   let probesAdmitted = 0
   let probesSucceeded = 0
 
@@ -99,7 +101,15 @@ export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Cloc
     if (state === 'open' && clock.now() >= openUntil) {
       probesAdmitted = 0
       probesSucceeded = 0
+      probeUntil = clock.now() + openForMs
       moveTo('half-open')
+    } else if (state === 'half-open' && probesAdmitted > probesSucceeded && clock.now() >= probeUntil) {
+      // Probes still out after openForMs are forgotten (a new generation ignores their outcome) and
+      // their slots freed: a probe that never ends, on a supplier with no request timeout, would
+      // otherwise hold the breaker half-open, refusing every call, for good.
+      gen++
+      probesAdmitted = probesSucceeded
+      probeUntil = clock.now() + openForMs
     }
     return state
   }
