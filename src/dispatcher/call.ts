@@ -14,6 +14,7 @@ import { withResolvers } from '../core/resolvers.js'
 import { AbortedError, ShuttingDownError, SluiceError, UpstreamTimeoutError } from '../errors.js'
 import { cacheKey } from './cache.js'
 import { CallContext } from './call-context.js'
+import { CallState } from './call-state.js'
 import type { Prepared } from './request.js'
 import { DispatchedResponse } from './response.js'
 import type { AttemptResult, DispatchResponse } from './response.js'
@@ -131,12 +132,23 @@ export class Call implements Admittee {
     this.#ok(res, false)
   }
 
-  /** The call that sends the request identical in-flight GETs share. */
+  /**
+   * The call that sends the request identical in-flight GETs share. The shared flight carries no
+   * deadline: each caller waits on it under its own (a follower must not fail at its leader's), and
+   * the flight is cut when the last caller leaves.
+   */
   async #leader (signal: AbortSignal): Promise<AttemptResult> {
     const meta = this.#pc.meta
-    const res = await this.#s.run({ signal, attempt: 1, meta })
-    this.#s.stats.queueWait.add(meta.queuedMs)
-    return res
+    const { method, path, headers, body, idempotent, priority } = meta
+    const flight = new CallState(method, path, headers, body, idempotent, priority, undefined)
+    try {
+      const res = await this.#s.run({ signal, attempt: 1, meta: flight })
+      this.#s.stats.queueWait.add(flight.queuedMs)
+      return res
+    } finally {
+      meta.attempts = flight.attempts
+      meta.queuedMs = flight.queuedMs
+    }
   }
 
   async #viaCache (): Promise<{ res: AttemptResult, fromCache: boolean }> {
@@ -146,7 +158,9 @@ export class Call implements Admittee {
     const key = cacheKey(s.config.name, req.path, req.headers)
     const hit = cache.get(key)
     if (hit !== undefined) return { res: hit, fromCache: true }
-    const { value, shared } = await cache.coalesce(key, this.#pc.signal, sig => this.#leader(sig))
+    // Only GETs of one priority share a flight: a follower never waits at a lower priority than its own.
+    const flightKey = `${req.priority}\n${key}`
+    const { value, shared } = await cache.coalesce(flightKey, this.#pc.signal, sig => this.#leader(sig))
     if (!shared) cache.set(key, value)
     return { res: value, fromCache: shared }
   }
