@@ -18,6 +18,7 @@ import { CallState } from './call-state.js'
 import type { Prepared } from './request.js'
 import { DispatchedResponse } from './response.js'
 import type { AttemptResult, DispatchResponse } from './response.js'
+import type { SignalLinks } from './signal-links.js'
 import type { Supplier } from './supplier.js'
 import type { Admittee, Waiter } from './waiter.js'
 
@@ -32,6 +33,8 @@ export interface CallHost {
   /** A call started / ended: the dispatcher keeps the live ones (drain, keep-alive, close). */
   enter (c: Call): void
   leave (c: Call): void
+  /** Links callers' signals to their calls (one listener per signal). */
+  readonly signals: SignalLinks
   finish (s: Supplier, res: AttemptResult | undefined, err: unknown, facts: CallFacts): void
 }
 
@@ -46,7 +49,6 @@ export class Call implements Admittee {
   #waiting: Waiter | undefined = undefined
   #deadline: TimerHandle | undefined = undefined
   #callerSignal: AbortSignal | undefined = undefined
-  #onCallerAbort: (() => void) | undefined = undefined
 
   /** Starts a call; its answer. */
   static start (
@@ -68,7 +70,10 @@ export class Call implements Admittee {
     this.#resolve = resolve
     this.#reject = reject
     this.#pc = new CallContext(prepared.meta)
-    if (callerSignal !== undefined) this.#follow(callerSignal)
+    if (callerSignal !== undefined) {
+      this.#callerSignal = callerSignal
+      host.signals.link(callerSignal, this)
+    }
     const { timeoutMs } = prepared
     if (timeoutMs !== undefined && !this.#pc.isCut) {
       const expire = (): void => this.abort(new UpstreamTimeoutError(s.config.name, timeoutMs))
@@ -95,16 +100,6 @@ export class Call implements Admittee {
   refused (err: unknown): void {
     this.#waiting = undefined
     this.#fail(err)
-  }
-
-  #follow (callerSignal: AbortSignal): void {
-    if (callerSignal.aborted) {
-      this.#pc.cut(callerSignal.reason)
-      return
-    }
-    const onAbort = this.#onCallerAbort = () => this.abort(callerSignal.reason)
-    callerSignal.addEventListener('abort', onAbort, { once: true })
-    this.#callerSignal = callerSignal
   }
 
   #go (): void {
@@ -196,7 +191,7 @@ export class Call implements Admittee {
 
   #end (): void {
     this.#deadline?.cancel()
-    this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort!)
+    if (this.#callerSignal !== undefined) this.#host.signals.unlink(this.#callerSignal, this)
     this.#host.leave(this)
   }
 }

@@ -15,6 +15,7 @@ import { prepareRequest } from './request.js'
 import { checkRequest } from './request-check.js'
 import type { DispatchRequest } from './request.js'
 import type { AttemptResult, DispatchResponse } from './response.js'
+import { SignalLinks } from './signal-links.js'
 import { openStore } from './store.js'
 import { StoreHealth, warningLogger } from './store-health.js'
 import type { OwnedStore } from './store.js'
@@ -124,6 +125,7 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
 
   const host: CallHost = {
     clock,
+    signals: new SignalLinks(),
     storeReady: () => storeReady,
     enter (c) {
       live.add(c)

@@ -1,0 +1,45 @@
+// Caller signals linked to the calls that carry them. Callers often share one signal across many
+// calls (a batch, a shutdown button): one abort listener per signal, however many calls carry it,
+// keeps Node's max-listener warning quiet and each call's link and unlink O(1) (EventTarget's
+// removeEventListener is linear in the listener count). The link goes with the signal's last call.
+
+export interface Cuttable {
+  abort (reason: unknown): void
+}
+
+class Link {
+  readonly calls = new Set<Cuttable>()
+
+  constructor (readonly signal: AbortSignal, readonly owner: WeakMap<AbortSignal, Link>) {
+    signal.addEventListener('abort', this, { once: true })
+  }
+
+  handleEvent (): void {
+    this.owner.delete(this.signal)
+    const reason = this.signal.reason
+    for (const c of this.calls) c.abort(reason)
+    this.calls.clear()
+  }
+}
+
+export class SignalLinks {
+  readonly #links = new WeakMap<AbortSignal, Link>()
+
+  /** `call` is aborted with the signal's reason when `signal` aborts (at once if it has). */
+  link (signal: AbortSignal, call: Cuttable): void {
+    if (signal.aborted) {
+      call.abort(signal.reason)
+      return
+    }
+    let l = this.#links.get(signal)
+    if (l === undefined) this.#links.set(signal, l = new Link(signal, this.#links))
+    l.calls.add(call)
+  }
+
+  unlink (signal: AbortSignal, call: Cuttable): void {
+    const l = this.#links.get(signal)
+    if (l === undefined || !l.calls.delete(call) || l.calls.size > 0) return
+    this.#links.delete(signal)
+    signal.removeEventListener('abort', l)
+  }
+}
