@@ -18,7 +18,8 @@ import { CallState } from './call-state.js'
 import type { Prepared } from './request.js'
 import { DispatchedResponse } from './response.js'
 import type { AttemptResult, DispatchResponse } from './response.js'
-import type { SignalLinks } from './signal-links.js'
+import type { Deadlines, Expirable } from './deadlines.js'
+import type { Cuttable, SignalLinks } from './signal-links.js'
 import type { Supplier } from './supplier.js'
 import type { Admittee, Waiter } from './waiter.js'
 
@@ -35,10 +36,15 @@ export interface CallHost {
   leave (c: Call): void
   /** Links callers' signals to their calls (one listener per signal). */
   readonly signals: SignalLinks
+  /** Keeps calls' whole-call deadlines (one timer per distinct timeout). */
+  readonly deadlines: Deadlines
   finish (s: Supplier, res: AttemptResult | undefined, err: unknown, facts: CallFacts): void
 }
 
-export class Call implements Admittee {
+export class Call implements Admittee, Cuttable, Expirable {
+  /** Its index in the dispatcher's list of live calls, and in its caller signal's (SlotList). */
+  liveIndex = -1
+  linkIndex = -1
   readonly #host: CallHost
   readonly #s: Supplier
   readonly #pc: CallContext
@@ -75,10 +81,7 @@ export class Call implements Admittee {
       host.signals.link(callerSignal, this)
     }
     const { timeoutMs } = prepared
-    if (timeoutMs !== undefined && !this.#pc.isCut) {
-      const expire = (): void => this.abort(new UpstreamTimeoutError(s.config.name, timeoutMs))
-      this.#deadline = host.clock.setTimeout(expire, timeoutMs)
-    }
+    if (timeoutMs !== undefined && !this.#pc.isCut) this.#deadline = host.deadlines.start(timeoutMs, this)
     host.enter(this)
     const ready = host.storeReady()
     if (ready === undefined) this.#go()
@@ -90,6 +93,10 @@ export class Call implements Admittee {
     if (!this.#pc.cut(reason)) return
     const w = this.#waiting
     if (w !== undefined) this.#s.scheduler.withdraw(w, reason)
+  }
+
+  expire (ms: number): void {
+    this.abort(new UpstreamTimeoutError(this.#s.config.name, ms))
   }
 
   admitted (): void {

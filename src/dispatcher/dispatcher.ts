@@ -15,6 +15,8 @@ import { prepareRequest } from './request.js'
 import { checkRequest } from './request-check.js'
 import type { DispatchRequest } from './request.js'
 import type { AttemptResult, DispatchResponse } from './response.js'
+import { Deadlines } from './deadlines.js'
+import { SlotList } from './slot-list.js'
 import { SignalLinks } from './signal-links.js'
 import { openStore } from './store.js'
 import { StoreHealth, warningLogger } from './store-health.js'
@@ -95,7 +97,7 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   let closing: Promise<void> | undefined
   // Calls between request() and their answer, backoff sleeps included: a scheduler is idle while
   // a call waits to retry, so draining must count calls, not queue entries. close() cuts these.
-  const live = new Set<Call>()
+  const live = new SlotList<Call>({ get: c => c.liveIndex, set: (c, i) => { c.liveIndex = i } })
   let onIdle: (() => void)[] = []
   // Clock timers are unref'd, so a script awaiting a call that waits for a token or a backoff
   // would see Node exit under it. One handle, made once, is ref'd while calls are active (toggling
@@ -126,6 +128,7 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   const host: CallHost = {
     clock,
     signals: new SignalLinks(),
+    deadlines: new Deadlines(clock),
     storeReady: () => storeReady,
     enter (c) {
       live.add(c)
@@ -159,7 +162,7 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
       timer?.cancel()
     }
     const shutdown = new ShuttingDownError()
-    for (const c of live) c.abort(shutdown)
+    for (const c of live.toArray()) c.abort(shutdown)
     for (const s of all) s.scheduler.rejectQueued(shutdown)
     await idle()
     await Promise.all(all.map(s => s.transport.close().catch(() => s.transport.destroy())))

@@ -3,12 +3,18 @@
 // keeps Node's max-listener warning quiet and each call's link and unlink O(1) (EventTarget's
 // removeEventListener is linear in the listener count). The link goes with the signal's last call.
 
+import { SlotList } from './slot-list.js'
+
 export interface Cuttable {
   abort (reason: unknown): void
+  /** Its index in its signal's list of calls (-1: none). */
+  linkIndex: number
 }
 
+const slot = { get: (c: Cuttable) => c.linkIndex, set: (c: Cuttable, i: number) => { c.linkIndex = i } }
+
 class Link {
-  readonly calls = new Set<Cuttable>()
+  readonly calls = new SlotList<Cuttable>(slot)
 
   constructor (readonly signal: AbortSignal, readonly owner: WeakMap<AbortSignal, Link>) {
     signal.addEventListener('abort', this, { once: true })
@@ -17,8 +23,9 @@ class Link {
   handleEvent (): void {
     this.owner.delete(this.signal)
     const reason = this.signal.reason
-    for (const c of this.calls) c.abort(reason)
-    this.calls.clear()
+    const calls = this.calls.toArray()
+    for (const c of calls) this.calls.delete(c)
+    for (const c of calls) c.abort(reason)
   }
 }
 
