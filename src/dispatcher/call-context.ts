@@ -5,11 +5,14 @@
 
 import type { PolicyContext } from '../core/policy.js'
 import type { CallState } from './call-state.js'
+import type { CutWatcher } from './transport.js'
 
 export class CallContext implements PolicyContext<CallState> {
   #ctrl: AbortController | undefined = undefined
   #cut = false
   #reason: unknown = undefined
+  /** The running attempt, told of a cut without an AbortSignal (see attempt.ts). */
+  #watcher: CutWatcher | undefined = undefined
 
   constructor (readonly meta: CallState) {}
 
@@ -28,12 +31,25 @@ export class CallContext implements PolicyContext<CallState> {
   get isCut (): boolean { return this.#cut }
   get reason (): unknown { return this.#reason }
 
-  /** Cuts the call: its signal aborts with `reason`. False when it already was. */
+  /** Cuts the call: its signal aborts with `reason`, its running attempt is told. False when it already was. */
   cut (reason: unknown): boolean {
     if (this.#cut) return false
     this.#cut = true
     this.#reason = reason
     this.#ctrl?.abort(reason)
+    const w = this.#watcher
+    this.#watcher = undefined
+    w?.attemptCut(reason)
     return true
+  }
+
+  /** `w` hears of a cut (at once if the call already is); one attempt runs at a time. */
+  watch (w: CutWatcher): void {
+    if (this.#cut) w.attemptCut(this.#reason)
+    else this.#watcher = w
+  }
+
+  unwatch (w: CutWatcher): void {
+    if (this.#watcher === w) this.#watcher = undefined
   }
 }

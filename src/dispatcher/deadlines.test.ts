@@ -54,3 +54,14 @@ test('a target that starts a deadline as it expires is timed from then', async (
   await clock.tick(30, 5)
   assert.deepEqual(expired, ['10@10', '10@20'])
 })
+
+test('calls that end early leave the timer armed: it finds nothing due, and the empty list goes', async () => {
+  const { clock, deadlines, expired, target } = setup()
+  for (let i = 0; i < 100; i++) deadlines.start(100, target(`early${i}`)).cancel()
+  assert.equal(clock.pending, 1, 'one timer for the list, not one armed and cancelled per call')
+  await clock.tick(100)
+  assert.equal(clock.pending, 0)
+  deadlines.start(100, target('later'))
+  await clock.tick(100)
+  assert.deepEqual(expired, ['later/100@200'])
+})

@@ -2,7 +2,9 @@
 // they started, so each distinct timeout keeps its calls in a list, oldest first, and one clock
 // timer armed for the list's head serves them all, as the timeout policy does for attempts (and
 // undici's fast timers): a timed call costs one list node instead of a host timer, its handle and
-// two closures. A list goes when its last call does, so distinct timeouts cannot pile up.
+// two closures. A list's timer is left armed when its calls end early (most do): it finds nothing
+// due when it fires and arms for the next one, and a list found empty then goes, so distinct
+// timeouts cannot pile up. Arming and cancelling a host timer per call would cost more.
 
 import type { Clock, TimerHandle } from '../core/clock.js'
 
@@ -35,12 +37,9 @@ class List {
     if (d.next === undefined) this.tail = d.prev
     else d.next.prev = d.prev
     d.prev = d.next = undefined
-    if (this.head === undefined) this.owner.drop(this)
-    else if (this.armedFor === d) this.arm()
   }
 
   arm (): void {
-    this.timer?.cancel()
     const head = this.armedFor = this.head!
     const clock = this.owner.clock
     this.timer = clock.setTimeout(() => this.fire(), Math.max(0, head.at - clock.now()))
@@ -56,7 +55,8 @@ class List {
       this.remove(d)
       d.target.expire(this.ms)
     }
-    if (this.head !== undefined && this.timer === undefined) this.arm()
+    if (this.head === undefined) this.owner.drop(this)
+    else if (this.timer === undefined) this.arm()
   }
 }
 
@@ -78,10 +78,8 @@ export class Deadlines {
     return d
   }
 
-  /** A list emptied: its timer and its map entry go. */
+  /** A list its timer found empty goes (a later call with its timeout starts a new one). */
   drop (list: List): void {
-    list.timer?.cancel()
-    list.timer = list.armedFor = undefined
     if (this.#lists.get(list.ms) === list) this.#lists.delete(list.ms)
   }
 }

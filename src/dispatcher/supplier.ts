@@ -1,8 +1,9 @@
 // One supplier: its transport (undici Pool, `connections = maxConcurrent`), its policy chain
-// retry → breaker → scheduler → timeout → attempt, its cache and its counters. Retry is outermost
-// so a retry queues for a token and a slot like any call; the breaker sits outside the gate so an
-// open circuit fails fast instead of queueing. Every attempt, first or retry, runs through this one
-// chain, bound once: the call's request and counters ride in its payload (CallState).
+// retry → breaker → scheduler → attempt, its cache and its counters. Retry is outermost so a retry
+// queues for a token and a slot like any call; the breaker sits outside the gate so an open circuit
+// fails fast instead of queueing; the attempt keeps its own timeout (attempt.ts says why). Every
+// attempt, first or retry, runs through this one chain, bound once: the call's request and
+// counters ride in its payload (CallState).
 
 import type { Clock, Random } from '../core/clock.js'
 import type { LimiterStore } from '../core/limiter/limiter.js'
@@ -12,18 +13,19 @@ import { createRetryPolicy } from '../core/retry.js'
 import type { RetryPolicy } from '../core/retry.js'
 import { createCircuitBreaker } from '../core/breaker/breaker.js'
 import type { CircuitBreaker } from '../core/breaker/breaker.js'
-import { createTimeoutPolicy } from '../core/timeout.js'
-import { UpstreamTimeoutError } from '../errors.js'
+import { Attempt } from './attempt.js'
+import type { AttemptSupplier } from './attempt.js'
 import { createResponseCache } from './cache.js'
 import type { ResponseCache } from './cache.js'
 import type { CallState } from './call-state.js'
+import { Deadlines } from './deadlines.js'
 import { mayAnnouncePause, pauseFromResponse } from './feedback.js'
 import type { SupplierConfig } from './options.js'
 import type { AttemptResult } from './response.js'
 import { createScheduler } from './scheduler.js'
 import type { Scheduler } from './scheduler.js'
 import { SupplierStats } from './stats.js'
-import type { Transport, SupplierTransport, TransportRequest } from './transport.js'
+import type { Transport, SupplierTransport } from './transport.js'
 
 export interface Supplier {
   readonly config: SupplierConfig
@@ -88,21 +90,20 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
       halfOpenRequests: b.halfOpenRequests,
       failureStatuses: [500, 502, 503, 504],
     }, { clock })
-  const timeout = createTimeoutPolicy(config.requestTimeoutMs || Infinity, {
-    clock,
-    onTimeout: () => new UpstreamTimeoutError(config.origin, config.requestTimeoutMs),
-  })
   const policies: Policy<CallState>[] = []
   if (retry !== undefined) policies.push(retry)
   if (breaker !== undefined) policies.push(breaker)
-  policies.push(scheduler, timeout)
+  policies.push(scheduler)
+  const sends: AttemptSupplier = {
+    transport, deadlines: new Deadlines(clock), origin: config.origin, requestTimeoutMs: config.requestTimeoutMs,
+  }
   const cache = config.cache === undefined ? undefined : createResponseCache(config.cache, { clock })
 
   // One attempt. The same function serves every call (the request rides in the payload), so the
   // policy chain around it is bound once instead of per call.
   function attempt (apc: PolicyContext<CallState>): Promise<AttemptResult> {
     apc.meta.attempts++
-    return transport.request(new AttemptRequest(apc)).then(answered)
+    return new Attempt(apc, sends).promise.then(answered)
   }
   function answered (res: AttemptResult): AttemptResult | Promise<AttemptResult> {
     supplier.onAttempt?.(res)
@@ -123,27 +124,4 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
     run: chain(policies, attempt),
   }
   return supplier
-}
-
-/**
- * The signal is read through a prototype getter: the timeout policy only makes an AbortController
- * for an attempt whose signal is looked at, and a transport that never looks (a stub) costs none.
- */
-class AttemptRequest implements TransportRequest {
-  readonly method: string
-  readonly path: string
-  readonly headers: Record<string, string>
-  readonly body: Buffer | string | undefined
-  readonly #pc: PolicyContext<CallState>
-
-  constructor (pc: PolicyContext<CallState>) {
-    const send = pc.meta
-    this.method = send.method
-    this.path = send.path
-    this.headers = send.headers
-    this.body = send.body
-    this.#pc = pc
-  }
-
-  get signal (): AbortSignal { return this.#pc.signal }
 }

@@ -26,6 +26,16 @@ export interface TransportRequest {
   headers: Record<string, string>
   body: Buffer | string | undefined
   signal: AbortSignal
+  /**
+   * Asks to be told when the attempt is cut (time up, the call cut) instead of listening on
+   * `signal`, which then is never made (attempt.ts says why). False: not available, use `signal`.
+   */
+  watch? (w: CutWatcher): boolean
+}
+
+/** Told, once, that an attempt was cut, and why. */
+export interface CutWatcher {
+  attemptCut (reason: unknown): void
 }
 
 export interface SupplierTransport {
@@ -50,8 +60,8 @@ export interface TransportSupplier {
 
 export type Transport = (supplier: TransportSupplier) => SupplierTransport
 
-/** One buffered exchange; it is its own abort listener, so an attempt costs no closure. */
-class BufferedExchange implements Dispatcher.DispatchHandler {
+/** One buffered exchange; it is its own cut watcher or abort listener, so an attempt costs no closure. */
+class BufferedExchange implements Dispatcher.DispatchHandler, CutWatcher {
   readonly promise: Promise<AttemptResult>
   #resolve!: (res: AttemptResult) => void
   #reject!: (err: unknown) => void
@@ -74,17 +84,18 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
     })
   }
 
-  follow (signal: AbortSignal): void {
-    this.#signal = signal
-    if (signal.aborted) this.#cutWith(signal.reason)
+  follow (req: TransportRequest): void {
+    if (req.watch?.(this) === true) return
+    const signal = this.#signal = req.signal
+    if (signal.aborted) this.attemptCut(signal.reason)
     else signal.addEventListener('abort', this, { once: true })
   }
 
   handleEvent (): void {
-    this.#cutWith(this.#signal!.reason)
+    this.attemptCut(this.#signal!.reason)
   }
 
-  #cutWith (reason: unknown): void {
+  attemptCut (reason: unknown): void {
     if (this.#done || this.#cut) return
     this.#cut = true
     this.#reason = reason
@@ -121,7 +132,7 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
   #tooLarge (): void {
     if (this.#cut) return
     this.#chunks = []
-    this.#cutWith(new ResponseTooLargeError(this.#cfg.origin, this.#cfg.maxResponseBytes))
+    this.attemptCut(new ResponseTooLargeError(this.#cfg.origin, this.#cfg.maxResponseBytes))
   }
 
   onComplete (): void {
@@ -156,7 +167,7 @@ export const undiciTransport: Transport = (cfg) => {
   return {
     request (req) {
       const exchange = new BufferedExchange(cfg)
-      exchange.follow(req.signal)
+      exchange.follow(req)
       try {
         const method = req.method as Dispatcher.HttpMethod
         pool.dispatch({ method, path: req.path, headers: req.headers, body: req.body }, exchange)
