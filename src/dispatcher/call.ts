@@ -1,13 +1,14 @@
 // One `dispatcher.request()` from start to answer. A call waits for its turn outside the policy
 // chain, held by one scheduler Waiter (Scheduler.reserve), so thousands of queued calls hold no
 // suspended retry or breaker frames; once a slot and a token are held it runs the supplier's one
-// chain retry → breaker → scheduler (uses what is held) → timeout → attempt, like every retry.
+// chain retry → breaker → scheduler (uses what is held) → attempt, like every retry.
 //
-// Each call has its own cancellation (CallContext): the caller's signal and the call's deadline are
-// linked to it by a listener and a timer that are removed when the call ends, and close() cuts the
-// live calls it keeps in a set. Nothing long-lived (the dispatcher's lifetime) ever points at a
-// call that has ended, so a finished call is garbage at once. A call cut while it waits for its
-// turn withdraws its waiter from the scheduler itself: a queued call costs no listener and no timer.
+// Each call has its own cancellation (CallContext): the caller's signal (signal-links.ts) and the
+// call's deadline (deadlines.ts) are linked to it by entries removed when the call ends, and
+// close() cuts the live calls the dispatcher lists. Nothing long-lived (the dispatcher's lifetime)
+// points at a call that has ended, so a finished call is garbage at once. A call cut while it
+// waits for its turn withdraws its waiter from the scheduler itself: the queue keeps no listener
+// and no timer per waiting call.
 
 import type { Clock, TimerHandle } from '../core/clock.js'
 import { withResolvers } from '../core/resolvers.js'
