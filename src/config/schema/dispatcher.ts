@@ -63,7 +63,7 @@ export const SupplierSchema = Type.Object({
   maxConcurrent: Def(Type.Integer({ minimum: 1, maximum: 10000, default: 10, description: 'Calls in flight; also the connection pool size' })),
   timeouts: Def(Type.Object({
     connect: Def(Duration({ default: '5s', description: 'TCP/TLS connect timeout' })),
-    request: Def(Duration({ default: '30s', description: 'Per-attempt timeout, body included' })),
+    request: Def(Duration({ default: '30s', description: 'Per-attempt timeout, body included; 0 for none (a half-open probe is still given up after openFor)' })),
   }, { ...strict, default: {}, description: 'Connect and per-attempt timeouts' })),
   retry: Def(Type.Union([Type.Literal(false), Retry], { default: {}, description: 'Retries with backoff; `false` for none' })),
   circuitBreaker: Def(Type.Union([Type.Literal(false), Breaker], { default: {}, description: 'Circuit breaker; `false` for none' })),
@@ -82,7 +82,7 @@ export const SupplierSchema = Type.Object({
     defaultPause: Def(Duration({ default: '1s', description: 'Pause after a 429 that names no reset' })),
     maxPause: Def(Duration({ default: '60s', description: 'Longest pause a supplier header can impose' })),
   }, { ...strict, default: {}, description: 'How the supplier\'s own 429 and rate-limit headers pause its bucket.' })),
-  maxResponseSize: Def(Size({ default: '10mb', description: 'Largest answer body read into memory' })),
+  maxResponseSize: Def(Size({ default: '10mb', description: 'Largest answer body read into memory; a larger one fails the attempt with SLC_RESPONSE_TOO_LARGE' })),
 }, strict)
 
 const MemoryStore = Type.Object({
