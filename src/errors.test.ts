@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ERROR_CLASSES, SluiceError, RateLimitedError, ConfigError } from './errors.js'
+import { ERROR_CLASSES, SluiceError, RateLimitedError, ConfigError, MethodNotAllowedError } from './errors.js'
 import type { ErrorClass } from './errors.js'
 
 interface Row { status: string, kind: string, meaning: string }
@@ -15,7 +15,7 @@ for (const m of doc.matchAll(/^\| `(SLC_[A-Z_]+)` \| (\d{3}|—) \| `?([a-z]*)`?
 }
 
 const make = (C: ErrorClass): SluiceError =>
-  Reflect.construct(C, C === ConfigError ? [['x']] : ['x', 1, 1]) as SluiceError
+  Reflect.construct(C, C === ConfigError || C === MethodNotAllowedError ? [['x']] : ['x', 1, 1]) as SluiceError
 
 test('docs/errors.md lists exactly the codes in src/errors.ts, with their status, kind and meaning', () => {
   assert.deepEqual([...rows.keys()].sort(), ERROR_CLASSES.map(C => C.code).sort())

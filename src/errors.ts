@@ -67,6 +67,18 @@ export class RouteNotFoundError extends SluiceError {
   }
 }
 
+export class MethodNotAllowedError extends SluiceError {
+  static readonly code = 'SLC_METHOD_NOT_ALLOWED'
+  static readonly kind = 'caller'
+  static readonly meaning = 'A route matched everything but the method; `Allow` lists the methods that would match.'
+  /** Sent as the `Allow` header (RFC 9110 §15.5.6). */
+  readonly allow: readonly string[]
+  constructor (allow: readonly string[], options?: SluiceErrorOptions) {
+    super(MethodNotAllowedError.code, 405, `Method not allowed here; allowed: ${allow.join(', ')}`, options)
+    this.allow = allow
+  }
+}
+
 // Request
 
 export class PayloadTooLargeError extends SluiceError {
@@ -385,7 +397,8 @@ export interface ErrorClass {
 
 /** Every code above, for docs and tests. */
 export const ERROR_CLASSES: readonly ErrorClass[] = [
-  RouteNotFoundError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError, InvalidPathError,
+  RouteNotFoundError, MethodNotAllowedError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError,
+  InvalidPathError,
   InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError,
   UnauthenticatedError, ForbiddenError, IpDeniedError, RateLimitedError, QuotaExceededError, TransformHeaderError,
   UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError,

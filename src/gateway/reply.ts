@@ -3,7 +3,7 @@
 // `expose`, so internals (hosts, ports, stack traces) never reach clients.
 
 import { STATUS_CODES } from 'node:http'
-import { InternalError, SluiceError } from '../errors.js'
+import { InternalError, MethodNotAllowedError, SluiceError } from '../errors.js'
 import type { Exchange, Flag, RequestContext, ResponseHead } from './contract.js'
 
 export function errorBody (code: string, message: string, requestId: string): string {
@@ -36,6 +36,7 @@ export function toReply (err: unknown, ctx: RequestContext): ResponseHead {
   const headers: string[] = []
   const retryAfterMs = (e as { retryAfterMs?: unknown }).retryAfterMs
   if (typeof retryAfterMs === 'number') headers.push('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
+  if (e instanceof MethodNotAllowedError) headers.push('allow', e.allow.join(', '))
   return jsonReply(e.status, errorBody(e.code, message, ctx.id), headers)
 }
 

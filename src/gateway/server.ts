@@ -6,7 +6,7 @@ import { createServer as createHttpServer, ServerResponse } from 'node:http'
 import type { IncomingMessage, Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Clock } from '../core/clock.js'
-import { RouteNotFoundError } from '../errors.js'
+import { MethodNotAllowedError, RouteNotFoundError } from '../errors.js'
 import type { AccessLog } from '../observability/access-log.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
@@ -121,7 +121,8 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
       const m = live.snapshot.router.match(ctx)
       if (m === undefined) {
         ctx.flag('NR')
-        finish(ctx, toReply(new RouteNotFoundError(), ctx))
+        const allow = live.snapshot.router.allowedMethods(ctx)
+        finish(ctx, toReply(allow === undefined ? new RouteNotFoundError() : new MethodNotAllowedError(allow), ctx))
         return
       }
       const route = m.route.payload

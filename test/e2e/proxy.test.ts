@@ -94,6 +94,28 @@ describe('routing through the gateway', () => {
     assert.equal(r.headers['x-forwarded-host'], 'front.test')
   })
 
+  test('a route that matches all but the method → 405 with Allow, not 404', async () => {
+    const gw2 = await startGateway(`
+upstreams: { a: { targets: [{ url: ${a.url} }] } }
+routes:
+  - { name: read, match: { path: /orders, methods: [GET, HEAD] }, upstream: a }
+  - { name: write, match: { path: /orders, methods: [POST] }, upstream: a }
+`)
+    try {
+      const r = await send(gw2.url, '/orders/7', { method: 'DELETE', headers: { 'x-request-id': 'abc-405' } })
+      const line = await gw2.lastAccess(1)
+      assert.equal(r.status, 405)
+      assert.equal(r.headers.allow, 'GET, HEAD, POST')
+      assert.deepEqual(r.json(), {
+        error: { code: 'SLC_METHOD_NOT_ALLOWED', message: 'Method not allowed here; allowed: GET, HEAD, POST', requestId: 'abc-405' },
+      })
+      assert.equal(line.status, 405)
+      assert.equal((await send(gw2.url, '/elsewhere', { method: 'DELETE' })).status, 404)
+    } finally {
+      await gw2.close()
+    }
+  })
+
   test('no route → 404 JSON with the request id', async () => {
     const gw2 = await startGateway(`
 upstreams: { a: { targets: [{ url: ${a.url} }] } }

@@ -214,3 +214,27 @@ describe('compileRouter', () => {
     assert.throws(() => compileRouter([r('bad', { pathRegex: '(' })]), SyntaxError)
   })
 })
+
+describe('allowedMethods (asked after a miss: 405 or 404)', () => {
+  const routes = [
+    r('read', { path: '/api/orders', methods: ['GET', 'HEAD'] }),
+    r('write', { path: '/api/orders', methods: ['POST'], headers: { 'x-beta': 'true' } }),
+    r('create', { pathExact: '/api/orders/new', methods: ['PUT'] }),
+    r('admin', { path: '/admin', methods: ['GET'], host: 'admin.test' }),
+  ]
+  const router = compileRouter(routes)
+  const cases = [
+    { desc: 'the methods of every route that matches all else, sorted', target: '/api/orders/1', req: { method: 'DELETE', headers: { 'x-beta': 'true' } }, want: ['GET', 'HEAD', 'POST'] },
+    { desc: 'a route whose other conditions fail does not count', target: '/api/orders/1', req: { method: 'DELETE' }, want: ['GET', 'HEAD'] },
+    { desc: 'no route for the path is a plain miss', target: '/nope', req: { method: 'DELETE' }, want: undefined },
+    { desc: 'the host still has to match', target: '/admin', req: { method: 'POST', host: 'other.test' }, want: undefined },
+    { desc: 'with the right host', target: '/admin', req: { method: 'POST', host: 'admin.test' }, want: ['GET'] },
+  ]
+  for (const c of cases) {
+    it(c.desc, () => {
+      const req = request(c.target, c.req)
+      assert.equal(router.match(req), undefined)
+      assert.deepEqual(router.allowedMethods(req), c.want)
+    })
+  }
+})

@@ -84,13 +84,34 @@ class CompiledRouter<T> implements Router<T> {
 
   match (req: RouteRequest): RouteMatch<T> | undefined {
     const segs = splitPath(req.path)
+    return this.#first(this.#candidates(req, segs), req, segs)
+  }
+
+  /** Off the hot path: only asked after `match` missed, to tell a 405 from a 404. */
+  allowedMethods (req: RouteRequest): string[] | undefined {
+    const segs = splitPath(req.path)
+    const state = this.#state
+    state.query = undefined
+    const allowed = new Set<string>()
+    for (const list of this.#candidates(req, segs)) {
+      for (const rank of list) {
+        const e = this.#entries[rank] as Entry<T>
+        if (e.methods !== undefined && this.#test(rank, req, segs, state, false) !== undefined) {
+          for (const m of e.methods) allowed.add(m)
+        }
+      }
+    }
+    return allowed.size === 0 ? undefined : [...allowed].sort()
+  }
+
+  #candidates (req: RouteRequest, segs: readonly string[]): number[][] {
     const lists: number[][] = []
     collectBucket(this.#any, segs, lists)
     if (this.#exactHost.size > 0 || this.#wildcardHost.size > 0) {
       const host = normalizeHost(req.host)
       if (host !== undefined) this.#collectHost(host, segs, lists)
     }
-    return this.#first(lists, req, segs)
+    return lists
   }
 
   #collectHost (host: string, segs: readonly string[], lists: number[][]): void {
@@ -133,9 +154,11 @@ class CompiledRouter<T> implements Router<T> {
     }
   }
 
-  #test (rank: number, req: RouteRequest, segs: readonly string[], state: MatchState): RouteMatch<T> | undefined {
+  #test (
+    rank: number, req: RouteRequest, segs: readonly string[], state: MatchState, checkMethod = true
+  ): RouteMatch<T> | undefined {
     const e = this.#entries[rank] as Entry<T>
-    if (e.methods !== undefined && !e.methods.has(req.method)) return undefined
+    if (checkMethod && e.methods !== undefined && !e.methods.has(req.method)) return undefined
     let groups: Record<string, string | undefined> | undefined
     if (e.regex !== undefined) {
       if (req.path.length > MAX_REGEX_INPUT) return undefined

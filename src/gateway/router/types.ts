@@ -48,4 +48,9 @@ export interface RouteRequest {
 
 export interface Router<T> {
   match (req: RouteRequest): RouteMatch<T> | undefined
+  /**
+   * After `match` missed: the methods of the routes that match everything but the method (sorted),
+   * or undefined when none does. The gateway answers 405 with them in `Allow` rather than 404.
+   */
+  allowedMethods (req: RouteRequest): string[] | undefined
 }
