@@ -160,7 +160,7 @@ export class InvalidPathError extends SluiceError {
 export class UnauthenticatedError extends SluiceError {
   static readonly code = 'SLC_UNAUTHENTICATED'
   static readonly kind = 'caller'
-  static readonly meaning = "Credentials are missing or invalid (today: the admin API's bearer token)."
+  static readonly meaning = "Credentials are missing or invalid: a route's JWT or API key (with a `WWW-Authenticate` challenge), or the admin API's bearer token."
   constructor (message = 'Authentication required', options?: SluiceErrorOptions) {
     super(UnauthenticatedError.code, 401, message, options)
   }
@@ -169,7 +169,7 @@ export class UnauthenticatedError extends SluiceError {
 export class ForbiddenError extends SluiceError {
   static readonly code = 'SLC_FORBIDDEN'
   static readonly kind = 'caller'
-  static readonly meaning = 'The call is not allowed (today: admin write endpoints while `admin.token` is not set).'
+  static readonly meaning = "The consumer lacks a scope or role the route's `auth` requires (`error=\"insufficient_scope\"`), or an admin write endpoint was called while `admin.token` is not set."
   constructor (message = 'Missing required scope', options?: SluiceErrorOptions) {
     super(ForbiddenError.code, 403, message, options)
   }

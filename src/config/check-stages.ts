@@ -3,7 +3,7 @@
 
 import { originPatternProblem } from './build-rules.js'
 import { parseCidr } from './cidr.js'
-import type { GatewayConfig, StageOptions } from './schema/index.js'
+import type { GatewayConfig, GlobalStageKey, StageOptions } from './schema/index.js'
 import type { Report } from './load-yaml.js'
 import type { ConfigPath } from './locate.js'
 import { checkTransform } from './check-transform.js'
@@ -40,7 +40,7 @@ function checkCors (options: StageOptions['cors'], at: ConfigPath, report: Repor
 }
 
 export function checkStages (config: GatewayConfig, report: Report): void {
-  const each = (options: Partial<StageOptions>, at: ConfigPath): void => {
+  const each = (options: Partial<Pick<StageOptions, GlobalStageKey>>, at: ConfigPath): void => {
     if (options.headers !== undefined) checkHeaders(options.headers, [...at, 'headers'], report)
     if (options.ipRules !== undefined) checkIpRules(options.ipRules, [...at, 'ipRules'], report)
     if (options.cors !== undefined) checkCors(options.cors, [...at, 'cors'], report)

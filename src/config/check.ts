@@ -2,6 +2,7 @@
 import type { GatewayConfig, RouteConfig, UpstreamConfig } from './schema/index.js'
 import { tryParseDuration } from '../core/duration.js'
 import { COOKIE_NAME_RULE, isCookieName, targetOrigin } from './build-rules.js'
+import { checkAuth } from './check-auth.js'
 import { checkHostPatterns, checkRewriteReplacement } from './check-route-rules.js'
 import { checkStages } from './check-stages.js'
 import { parseCidr } from './cidr.js'
@@ -121,4 +122,5 @@ export function checkGatewayConfig (config: GatewayConfig, report: Report, warn:
   checkUpstreams(config, report)
   checkRoutes(config, report)
   checkStages(config, report)
+  checkAuth(config, report)
 }

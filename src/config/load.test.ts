@@ -257,6 +257,19 @@ const cases: { desc: string, text: string, env?: Record<string, string>, issues:
     ],
   },
   {
+    desc: 'HS256 beside a JWKS (key confusion), and a route naming an unknown issuer',
+    text: BASE + lines(
+      '    auth: { methods: ["jwt:other"] }',
+      'auth:',
+      '  jwt:',
+      '    - { name: corp, issuer: "https://idp/", jwksUrl: "https://idp/jwks", algorithms: [RS256, HS256] }'
+    ),
+    issues: [
+      'sluice.yaml:8:23 routes[0].auth.methods[0]: no auth.jwt provider named "other"',
+      'sluice.yaml:11:86 auth.jwt[0].algorithms: HS256 need a secret; with jwksUrl list only asymmetric algorithms',
+    ],
+  },
+  {
     desc: 'hashOn missing for consistent-hash',
     text: BASE.replace('  users:\n', '  users:\n    balancer: consistent-hash\n'),
     issues: ['sluice.yaml:3:5 upstreams.users: missing hashOn (header:NAME, cookie:NAME or ip), ' +

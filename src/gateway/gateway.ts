@@ -1,6 +1,7 @@
 // The public gateway object: load config → build snapshot → listen; reload = build beside and
 // swap; close = drain, then close the pools. The CLI and the admin API drive it.
 
+import { dirname, resolve } from 'node:path'
 import type { Clock, Random } from '../core/clock.js'
 import { systemClock } from '../core/clock.js'
 import { parseDuration, parseSize } from '../core/duration.js'
@@ -57,7 +58,8 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const clock = opts.clock ?? systemClock
   const resources = new ResourceRegistry((err, key) => logger.error({ err, resource: key }, 'resource start/close failed'))
   const random = opts.random ?? Math.random
-  const deps = { clock, random, logger, metrics, affinityKey: processAffinityKey(), resources }
+  const baseDir = dirname(resolve(opts.configPath))
+  const deps = { clock, random, logger, metrics, affinityKey: processAffinityKey(), resources, baseDir }
   const access = createAccessLog(logger)
   const sc = first.server
 

@@ -33,6 +33,8 @@ export interface SnapshotDeps {
   affinityKey: Buffer
   /** Where parts that outlive a snapshot (targets, …) are kept, by the key of their config. */
   resources: ResourceRegistry
+  /** The config file's directory (relative paths in the config); the working directory when unset. */
+  baseDir?: string
 }
 
 export interface Snapshot {
@@ -79,7 +81,12 @@ function build (config: GatewayConfig, previous: Snapshot | undefined, deps: Sna
     for (const t of up.targets) targets.add(t)
   }
   const stages = new StageBuilder(config, {
-    ...deps, trustedProxies: config.server.trustedProxies, slots: new SlotAllocator(),
+    ...deps,
+    trustedProxies: config.server.trustedProxies,
+    slots: new SlotAllocator(),
+    config,
+    resources: set,
+    baseDir: deps.baseDir ?? process.cwd(),
   })
   const router = compileRouter(config.routes.map((r) => {
     const route: CompiledRoute = {

@@ -13,6 +13,7 @@ export const METRIC_DEFS = {
   httpInFlight: { type: 'gauge', name: 'sluice_http_requests_in_flight', help: 'Requests being handled now', labels: [] },
   upstreamRequests: { type: 'counter', name: 'sluice_upstream_requests_total', help: 'Attempts sent to upstream targets; code is the status, or 0 when no response came', labels: ['upstream', 'target', 'code'] },
   configReloads: { type: 'counter', name: 'sluice_config_reloads_total', help: 'Config reloads by result (success or failure)', labels: ['result'] },
+  authJwksFetches: { type: 'counter', name: 'sluice_auth_jwks_fetches_total', help: 'JWKS fetches by provider and result (success, error); on error the last good keys stay in use', labels: ['provider', 'result'] },
   storeErrors: { type: 'counter', name: 'sluice_store_errors_total', help: 'State store operations that failed and fell back to onStoreError', labels: ['store'] },
   dispatcherRequests: { type: 'counter', name: 'sluice_dispatcher_requests_total', help: 'Dispatcher requests finished, by supplier and outcome (success, failure, rejected)', labels: ['supplier', 'outcome'] },
   dispatcherRetries: { type: 'counter', name: 'sluice_dispatcher_retries_total', help: 'Retry attempts made by the dispatcher', labels: ['supplier'] },

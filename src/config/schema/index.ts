@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
+import { AuthConfigSchema, ConsumersSchema } from './auth.js'
 import { Defaulted } from './common.js'
 import { AdminSchema, LoggingSchema, ServerSchema } from './server.js'
 import { RoutesSchema } from './routes.js'
@@ -12,6 +13,8 @@ export const GatewayConfigSchema = Type.Object({
   logging: Defaulted(LoggingSchema),
   upstreams: UpstreamsSchema,
   routes: RoutesSchema,
+  consumers: Type.Optional(ConsumersSchema),
+  auth: Type.Optional(AuthConfigSchema),
   ...optionalKeys(GlobalStageSchemas),
 }, {
   additionalProperties: false,
@@ -25,5 +28,7 @@ export type GatewayConfig = Static<typeof GatewayConfigSchema>
 export type { AdminConfig, LoggingConfig, ServerConfig } from './server.js'
 export type { Balancer, TargetConfig, UpstreamConfig } from './upstreams.js'
 export type { RouteConfig, RouteMatch } from './routes.js'
-export type { StageKey, StageOptions } from './stages.js'
+export type { GlobalStageKey, StageKey, StageOptions } from './stages.js'
+export { GlobalStageSchemas } from './stages.js'
+export type { ApiKeysConfig, AuthConfig, ConsumerConfig, JwtProviderConfig } from './auth.js'
 export { BALANCERS } from './upstreams.js'

@@ -9,6 +9,7 @@
 
 import { CloneType, Type } from '@sinclair/typebox'
 import type { Static, TOptional, TSchema } from '@sinclair/typebox'
+import { AuthStageSchema } from './auth.js'
 import { Cidr } from './common.js'
 import { CorsStageSchema } from './cors.js'
 import { TransformStageSchema } from './transform.js'
@@ -49,6 +50,7 @@ export const StageSchemas = {
   headers: HeadersStageSchema,
   ipRules: IpRulesStageSchema,
   cors: CorsStageSchema,
+  auth: AuthStageSchema,
   transform: TransformStageSchema,
 }
 
@@ -61,6 +63,8 @@ export const GlobalStageSchemas = {
 }
 
 export type StageKey = keyof typeof StageSchemas
+/** Stage keys whose top-level value is every route's default (`auth` at the top level is something else). */
+export type GlobalStageKey = keyof typeof GlobalStageSchemas
 export type StageOptions = { [K in StageKey]: Static<typeof StageSchemas[K]> }
 
 function routeDefault<T extends TSchema> (key: string, schema: T): T {

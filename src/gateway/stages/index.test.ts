@@ -4,6 +4,7 @@ import { systemClock } from '../../core/clock.js'
 import type { GatewayConfig, RouteConfig } from '../../config/schema/index.js'
 import { createLogger } from '../../observability/logger.js'
 import { createMetrics } from '../../observability/metrics.js'
+import { ResourceRegistry } from '../resources.js'
 import { SlotAllocator } from '../slots.js'
 import { StageBuilder } from './index.js'
 
@@ -14,6 +15,9 @@ const deps = {
   metrics: createMetrics(),
   trustedProxies: [],
   slots: new SlotAllocator(),
+  config: { routes: [], upstreams: {} } as unknown as GatewayConfig,
+  resources: new ResourceRegistry().begin(),
+  baseDir: process.cwd(),
 }
 
 function route (name: string, extra: Partial<RouteConfig> = {}): RouteConfig {

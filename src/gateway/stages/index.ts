@@ -15,11 +15,15 @@
 
 import type { Clock, Random } from '../../core/clock.js'
 import { stableKey } from '../../core/stable-key.js'
-import type { GatewayConfig, RouteConfig, StageKey, StageOptions } from '../../config/schema/index.js'
+import { GlobalStageSchemas } from '../../config/schema/index.js'
+import type { GatewayConfig, GlobalStageKey, RouteConfig, StageKey, StageOptions } from '../../config/schema/index.js'
 import type { Logger } from '../../observability/logger.js'
 import type { Metrics } from '../../observability/metrics.js'
 import type { Stage } from '../contract.js'
+import type { ResourceSet } from '../resources.js'
 import type { SlotAllocator } from '../slots.js'
+import { createAuthenticationStage } from './authentication.js'
+import { createAuthorizationStage } from './authorization.js'
 import { createCorsStage } from './cors.js'
 import { createForwardedStage } from './forwarded.js'
 import { createHeadersStage } from './headers.js'
@@ -35,6 +39,12 @@ export interface StageDeps {
   readonly trustedProxies: readonly string[]
   /** Per-request state slots for this snapshot (ctx.get / ctx.set). */
   readonly slots: SlotAllocator
+  /** The whole config, for stages that read top-level blocks (auth, consumers). */
+  readonly config: GatewayConfig
+  /** Parts that outlive this snapshot when their config is unchanged (JWKS caches, key stores). */
+  readonly resources: ResourceSet
+  /** The config file's directory: relative paths in the config resolve against it. */
+  readonly baseDir: string
 }
 
 /** Called once per snapshot build for each distinct options value; the stage it returns is shared. */
@@ -47,6 +57,8 @@ const CONFIGURED: readonly Configured[] = [
   { key: 'headers', create: createHeadersStage },
   { key: 'ipRules', create: createIpRulesStage },
   { key: 'cors', create: createCorsStage },
+  { key: 'auth', create: createAuthenticationStage },
+  { key: 'auth', create: createAuthorizationStage },
   { key: 'transform', create: createTransformStage },
 ]
 
@@ -69,7 +81,9 @@ export class StageBuilder {
   forRoute (route: RouteConfig): readonly Stage[] {
     let stages: Stage[] | undefined
     CONFIGURED.forEach((entry, i) => {
-      const options = route[entry.key] ?? this.#config[entry.key]
+      // Top-level `auth` holds the methods, not a route default; only GlobalStageSchemas keys default.
+      const global = entry.key in GlobalStageSchemas ? this.#config[entry.key as GlobalStageKey] : undefined
+      const options = route[entry.key] ?? global
       if (options === undefined) return
       const id = `${i}:${stableKey(options)}`
       let stage = this.#instances.get(id)
