@@ -5,7 +5,7 @@
 import type { StageOptions } from './schema/index.js'
 import type { Report } from './load-yaml.js'
 import type { ConfigPath } from './locate.js'
-import { EVERY, isFieldValue, parsePointer, parseTemplate, TRANSFORM_OWNED_HEADERS } from './transform-rules.js'
+import { EVERY, isFieldValue, parsePointer, parseTemplate, renameProblem, TRANSFORM_OWNED_HEADERS } from './transform-rules.js'
 import type { PointerToken } from './transform-rules.js'
 
 type Options = StageOptions['transform']
@@ -48,17 +48,6 @@ function pointer (source: string, at: ConfigPath, report: Report, anchor?: 'key'
     return undefined
   }
   return tokens
-}
-
-/** A `*` rename works element by element, so both pointers must agree up to the last `*` of either. */
-export function renameProblem (from: readonly PointerToken[], to: readonly PointerToken[]): string | undefined {
-  const last = Math.max(from.lastIndexOf(EVERY), to.lastIndexOf(EVERY))
-  if (last === -1) return undefined
-  for (let i = 0; i <= last; i++) {
-    if (from[i] !== to[i]) return 'with "*", both pointers must be the same up to the last "*" (a rename moves a member within each element)'
-  }
-  if (from.length === last + 1 || to.length === last + 1) return 'with "*", both pointers must name a member after the last "*"'
-  return undefined
 }
 
 function checkJsonOps (o: JsonOptions, at: ConfigPath, report: Report): void {

@@ -74,7 +74,7 @@ export function isFieldValue (value: string): boolean {
 /** A JSON pointer token: a member name or array index, or every element (`*`). */
 export type PointerToken = string | typeof EVERY
 
-/** `*`: every element of an array (on an object, the member named "*"). */
+/** `*`: every element of an array; on anything else it matches nothing. */
 export const EVERY: unique symbol = Symbol('every')
 
 /** Parses an RFC 6901 pointer with `*` tokens; a string result is the reason it is not one. */
@@ -84,9 +84,23 @@ export function parsePointer (source: string): PointerToken[] | string {
   const tokens: PointerToken[] = []
   for (const raw of source.slice(1).split('/')) {
     if (/~(?![01])/.test(raw)) return `"${source}": "~" must be followed by 0 or 1 (RFC 6901 escapes ~0 and ~1)`
-    tokens.push(raw === '*' ? EVERY : raw.replaceAll('~1', '/').replaceAll('~0', '~'))
+    const token = raw.replaceAll('~1', '/').replaceAll('~0', '~')
+    // Assigning to it would replace an object's prototype instead of adding a member.
+    if (token === '__proto__') return `"${source}": "__proto__" cannot be addressed`
+    tokens.push(raw === '*' ? EVERY : token)
   }
   return tokens
+}
+
+/** A `*` rename works element by element, so both pointers must agree up to the last `*` of either. */
+export function renameProblem (from: readonly PointerToken[], to: readonly PointerToken[]): string | undefined {
+  const last = Math.max(from.lastIndexOf(EVERY), to.lastIndexOf(EVERY))
+  if (last === -1) return undefined
+  for (let i = 0; i <= last; i++) {
+    if (from[i] !== to[i]) return 'with "*", both pointers must be the same up to the last "*" (a rename moves a member within each element)'
+  }
+  if (from.length === last + 1 || to.length === last + 1) return 'with "*", both pointers must name a member after the last "*"'
+  return undefined
 }
 
 /**

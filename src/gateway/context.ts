@@ -53,6 +53,8 @@ export class Context implements Exchange {
   readonly addressClaims: readonly string[] | undefined
   readonly hasBody: boolean
   readonly contentLength: number | undefined
+  /** The request body a stage read in full (contract.ts); the upstream sends it when set. */
+  body: Buffer | undefined = undefined
   /** Response flags so far, in the order they were raised (read-only; add with `flag`). */
   flags: readonly Flag[] = NO_FLAGS
   route: CompiledRoute | undefined = undefined

@@ -10,6 +10,7 @@
 //                   writer keep on it (route, target, status, the stages run so far)
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { Writable } from 'node:stream'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../observability/logger.js'
 import type { PathRewrite } from './router/rewrite.js'
@@ -25,8 +26,11 @@ export type Flag = 'NR' | 'UT' | 'SI' | 'UF' | 'UR' | 'UP' | 'UH' | 'DC' | 'PL' 
 
 /** An upstream response body still to be streamed, owned by the upstream call that produced it. */
 export interface BodySource {
-  /** Streams the rest of the body into `res` (head already written), with backpressure. */
-  start (res: ServerResponse): void
+  /**
+   * Streams the rest of the body into `res` (head already written), with backpressure. `res` is
+   * the client's response, or a stage's writable standing in for it (a response body transform).
+   */
+  start (res: Writable): void
   /** Drops the body and releases the upstream request (used when the head can't be sent). */
   abort (): void
 }
@@ -132,6 +136,12 @@ export interface RequestContext {
   readonly addressClaims: readonly string[] | undefined
   readonly hasBody: boolean
   readonly contentLength: number | undefined
+  /**
+   * The whole request body, when a stage read it before the upstream call (a request body
+   * transform): every attempt sends these bytes instead of the client's stream. The stage that
+   * sets it also sets the upstream Content-Length.
+   */
+  body: Buffer | undefined
   readonly route: RouteInfo | undefined
   readonly params: Readonly<Record<string, string>>
   /** Aborts when the client goes away before the response is complete. */

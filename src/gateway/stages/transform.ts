@@ -1,27 +1,40 @@
 // The `transform` stage (docs/transforms.md): edits the request on its way upstream (headers,
-// query) and the response on its way back (headers). It sits last in the canonical order, so the
-// request side runs after authentication and rate limits (the consumer is known) and just before
-// the upstream call, and the response side runs first on the way back, before CORS and the
-// request id decorate the head.
+// query, JSON body) and the response on its way back (headers, JSON body). It sits last in the
+// canonical order, so the request side runs after authentication and rate limits (the consumer is
+// known) and just before the upstream call, and the response side runs first on the way back,
+// before CORS and the request id decorate the head.
 //
 // A template that expands to a value a header cannot carry fails the exchange with 500
 // SLC_TRANSFORM_INVALID_HEADER and an error log line rather than dropping the header: an upstream
 // that relies on a tenant or consumer header must not receive the request without it.
 
 import type { StageOptions } from '../../config/schema/index.js'
+import { parseSize } from '../../core/duration.js'
 import { TransformHeaderError } from '../../errors.js'
+import type { Metrics } from '../../observability/metrics.js'
 import type { RequestContext, ResponseHead, Stage } from '../contract.js'
 import { toReply } from '../reply.js'
-import { compileHeaderOps, compileQueryOps } from '../transform/compile.js'
+import { compileHeaderOps, compileJsonOps, compileQueryOps } from '../transform/compile.js'
 import { applyHeaderOps } from '../transform/header-ops.js'
+import type { Skipped } from '../transform/media.js'
 import { applyQueryOps } from '../transform/query-ops.js'
+import { transformRequestJson } from '../transform/request-json.js'
+import { transformResponseJson } from '../transform/response-json.js'
 
-export function createTransformStage (options: StageOptions['transform']): Stage {
+export interface TransformDeps {
+  readonly metrics: Pick<Metrics, 'transformSkipped'>
+}
+
+export function createTransformStage (options: StageOptions['transform'], deps: TransformDeps): Stage {
+  const max = parseSize(options.maxBodySize)
   const requestHeaders = compileHeaderOps(options.request?.headers)
   const query = compileQueryOps(options.request?.query)
+  const requestJson = compileJsonOps(options.request?.json)
   const responseHeaders = compileHeaderOps(options.response?.headers)
+  const responseJson = compileJsonOps(options.response?.json)
+  const skipped: Skipped = (route, reason) => { deps.metrics.transformSkipped.labels(route, reason).inc() }
   const stage: { -readonly [K in keyof Stage]: Stage[K] } = { name: 'transform' }
-  if (requestHeaders !== undefined || query !== undefined) {
+  if (requestHeaders !== undefined || query !== undefined || requestJson !== undefined) {
     stage.onRequest = (ctx) => {
       try {
         if (requestHeaders !== undefined) applyHeaderOps(requestHeaders, ctx.upstreamHeaders, ctx)
@@ -30,17 +43,19 @@ export function createTransformStage (options: StageOptions['transform']): Stage
         throw err
       }
       if (query !== undefined) ctx.query = applyQueryOps(query, ctx.query, ctx)
-      return undefined
+      return requestJson === undefined ? undefined : transformRequestJson(ctx, requestJson, max, skipped)
     }
   }
-  if (responseHeaders !== undefined) {
+  if (responseHeaders !== undefined || responseJson !== undefined) {
     stage.onResponseHead = (ctx, head) => {
       try {
-        applyHeaderOps(responseHeaders, head.headers, ctx)
+        if (responseHeaders !== undefined) applyHeaderOps(responseHeaders, head.headers, ctx)
       } catch (err) {
         logInvalid(ctx, err, 'response')
         replaceWithError(ctx, head, err)
+        return
       }
+      if (responseJson !== undefined) transformResponseJson(ctx, head, responseJson, max, skipped)
     }
   }
   return stage

@@ -4,8 +4,10 @@
 // location (config/check-stages.ts); a library caller that skips it gets the same reason thrown.
 
 import type { StageOptions } from '../../config/schema/index.js'
-import { parseTemplate } from '../../config/transform-rules.js'
+import { EVERY, parsePointer, parseTemplate, renameProblem } from '../../config/transform-rules.js'
+import type { PointerToken } from '../../config/transform-rules.js'
 import type { HeaderOps } from './header-ops.js'
+import type { JsonOps } from './json-ops.js'
 import type { QueryOps } from './query-ops.js'
 import { compileTemplate } from './template.js'
 import type { Template } from './template.js'
@@ -37,4 +39,31 @@ export function compileQueryOps (o: QueryOptions | undefined): QueryOps | undefi
   if (o === undefined) return undefined
   const set = Object.entries(o.set ?? {}).map(([n, v]) => [n, template(v)] as const)
   return { drop: new Set([...(o.remove ?? []), ...set.map(([n]) => n)]), set }
+}
+
+type JsonOptions = NonNullable<NonNullable<Options['request']>['json']>
+
+function pointer (source: string): PointerToken[] {
+  const tokens = parsePointer(source)
+  if (typeof tokens === 'string') throw new TypeError(`transform pointer: ${tokens}`)
+  return tokens
+}
+
+export function compileJsonOps (o: JsonOptions | undefined): JsonOps | undefined {
+  if (o === undefined) return undefined
+  return {
+    remove: (o.remove ?? []).map(pointer),
+    rename: Object.entries(o.rename ?? {}).map(([from, to]) => {
+      const a = pointer(from)
+      const b = pointer(to)
+      const problem = renameProblem(a, b)
+      if (problem !== undefined) throw new TypeError(`transform rename ${from}: ${problem}`)
+      const at = Math.max(a.lastIndexOf(EVERY), b.lastIndexOf(EVERY)) + 1
+      return { at: a.slice(0, at), from: a.slice(at), to: b.slice(at) }
+    }),
+    set: Object.entries(o.set ?? {}).map(([path, value]) => ({
+      path: pointer(path),
+      value: typeof value === 'string' ? { template: template(value) } : { constant: value },
+    })),
+  }
 }

@@ -17,7 +17,7 @@
 // controller.rawHeaders (not in undici's types) or rebuilt from the parsed object. Do it when
 // undici's core speaks the new API natively or drops the old one (watch its major releases).
 
-import type { ServerResponse } from 'node:http'
+import type { Writable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import {
   AbortedError, BadGatewayError, PayloadTooLargeError, SluiceError, UpstreamTimeoutError,
@@ -38,7 +38,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   readonly #upstream: string
   #abortDispatch: ((err?: Error) => void) | undefined = undefined
   #resume: (() => void) | undefined = undefined
-  #res: ServerResponse | undefined = undefined
+  #res: Writable | undefined = undefined
   #pending: Buffer[] | undefined = undefined
   #cancelled: Error | undefined = undefined
   /** The answer (head or error) went out; at most once. */
@@ -148,7 +148,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
     if (this.#res !== undefined) this.#cut(err)
   }
 
-  start (res: ServerResponse): void {
+  start (res: Writable): void {
     this.#res = res
     const pending = this.#pending
     this.#pending = undefined

@@ -89,7 +89,7 @@ export class Upstream implements Terminal {
       upstream: this,
       ctx,
       tried: new Set(),
-      get replayable () { return bodyReplayable(ctx, undefined) },
+      get replayable () { return bodyReplayable(ctx, ctx.body) },
     }
     this.#policy.execute(attempt, { signal: ctx.signal, attempt: 1, meta }).then(
       head => { answer.head(ctx, head) },
@@ -169,7 +169,7 @@ function dispatchOptions (ctx: Exchange): Dispatcher.DispatchOptions {
     const p = route.rewrite(ctx.path)
     path = ctx.query === '' ? p : `${p}?${ctx.query}`
   }
-  return { method: ctx.method, path, headers: attemptHeaders(ctx), body: attemptBody(ctx, undefined) }
+  return { method: ctx.method, path, headers: attemptHeaders(ctx), body: attemptBody(ctx, ctx.body) }
 }
 
 /** The base the stages built, never changed, plus what this attempt adds (a copy only then). */
