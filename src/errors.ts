@@ -155,6 +155,15 @@ export class InvalidPathError extends SluiceError {
   }
 }
 
+export class RequestTimeoutError extends SluiceError {
+  static readonly code = 'SLC_REQUEST_TIMEOUT'
+  static readonly kind = 'caller'
+  static readonly meaning = 'The request head did not arrive within `server.timeouts.headers`, or its body stalled past `server.timeouts.body`; the connection is closed.'
+  constructor (message = 'The request took too long to arrive', options?: SluiceErrorOptions) {
+    super(RequestTimeoutError.code, 408, message, options)
+  }
+}
+
 // Auth
 
 export class UnauthenticatedError extends SluiceError {
@@ -399,6 +408,7 @@ export interface ErrorClass {
 export const ERROR_CLASSES: readonly ErrorClass[] = [
   RouteNotFoundError, MethodNotAllowedError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError,
   InvalidPathError,
+  RequestTimeoutError,
   InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError,
   UnauthenticatedError, ForbiddenError, IpDeniedError, RateLimitedError, QuotaExceededError, TransformHeaderError,
   UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError,

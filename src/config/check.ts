@@ -1,6 +1,6 @@
 // Cross-references the gateway schema cannot express. Runs on a schema-valid, defaulted config.
 import type { GatewayConfig, RouteConfig, UpstreamConfig } from './schema/index.js'
-import { tryParseDuration } from '../core/duration.js'
+import { parseDuration, tryParseDuration } from '../core/duration.js'
 import { COOKIE_NAME_RULE, isCookieName, targetOrigin } from './build-rules.js'
 import { checkAuth } from './check-auth.js'
 import { checkHostPatterns, checkRewriteReplacement } from './check-route-rules.js'
@@ -119,6 +119,10 @@ export function checkGatewayConfig (config: GatewayConfig, report: Report, warn:
       report(['server', 'trustedProxies', i], `invalid CIDR ${JSON.stringify(cidr)} (expected an IPv4 or IPv6 address with an optional /prefix)`)
     }
   })
+  // 0 would switch Node's head timer off, which is the slowloris hole the key exists to close.
+  if (parseDuration(config.server.timeouts.headers) <= 0) {
+    report(['server', 'timeouts', 'headers'], 'must be above 0 (a connection may not take forever to send its head)')
+  }
   checkUpstreams(config, report)
   checkRoutes(config, report)
   checkStages(config, report)

@@ -42,6 +42,9 @@ test('the example config loads with every default filled in', async () => {
     keepAliveTimeout: '5s',
     maxHeaderSize: '16kb',
     maxHeaderCount: 100,
+    maxConnections: 10000,
+    requestBuffering: '1mb',
+    timeouts: { headers: '15s', body: '30s', idle: '60s' },
   })
   assert.deepEqual(config.admin, { host: '127.0.0.1', port: 9901 })
   assert.deepEqual(config.logging, { level: 'info', accessLog: true })
@@ -268,6 +271,19 @@ const cases: { desc: string, text: string, env?: Record<string, string>, issues:
       'sluice.yaml:8:23 routes[0].auth.methods[0]: no auth.jwt provider named "other"',
       'sluice.yaml:11:86 auth.jwt[0].algorithms: HS256 need a secret; with jwksUrl list only asymmetric algorithms',
     ],
+  },
+  {
+    desc: 'a zero head timeout, a zero connection cap and a bad buffering size',
+    text: BASE + lines('server:', '  timeouts: { headers: 0 }', '  maxConnections: 0', '  requestBuffering: lots'),
+    issues: [
+      'sluice.yaml:10:19 server.maxConnections: must be >= 1 (got 0)',
+      'sluice.yaml:11:21 server.requestBuffering: expected a size like 512b, 16kb, 10mb (got "lots")',
+    ],
+  },
+  {
+    desc: 'a zero head timeout',
+    text: BASE + lines('server:', '  timeouts: { headers: 0s, idle: 0 }'),
+    issues: ['sluice.yaml:9:24 server.timeouts.headers: must be above 0 (a connection may not take forever to send its head)'],
   },
   {
     desc: 'hashOn missing for consistent-hash',

@@ -8,7 +8,7 @@ import { STATUS_CODES } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import {
-  BadRequestError, HeadersTooLargeError, HttpVersionError, NotImplementedError, UriTooLongError,
+  BadRequestError, HeadersTooLargeError, HttpVersionError, NotImplementedError, RequestTimeoutError, UriTooLongError,
 } from '../errors.js'
 import type { SluiceError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
@@ -42,8 +42,8 @@ export function createClientErrorHandler (open: OpenResponses, logger: Logger): 
       return
     }
     const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-    const e = timeout ? new BadRequestError('Request headers took too long') : toError(err)
-    const id = writeError(socket, timeout ? 408 : e.status, e)
+    const e = timeout ? new RequestTimeoutError('Request headers took too long') : toError(err)
+    const id = writeError(socket, e.status, e)
     logger.debug({ err: { code: err.code, message: err.message }, reqId: id, status: e.status }, 'client error')
   }
 }

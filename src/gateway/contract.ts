@@ -137,9 +137,9 @@ export interface RequestContext {
   readonly hasBody: boolean
   readonly contentLength: number | undefined
   /**
-   * The whole request body, when a stage read it before the upstream call (a request body
-   * transform): every attempt sends these bytes instead of the client's stream. The stage that
-   * sets it also sets the upstream Content-Length.
+   * The whole request body, when a stage (a request body transform) or request buffering
+   * (request-buffer.ts) read it before the upstream call: every attempt sends these bytes instead
+   * of the client's stream. A stage that sets it also sets the upstream Content-Length.
    */
   body: Buffer | undefined
   readonly route: RouteInfo | undefined

@@ -75,6 +75,10 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     keepAliveTimeoutMs: parseDuration(sc.keepAliveTimeout),
     maxHeaderSize: parseSize(sc.maxHeaderSize),
     maxHeaderCount: sc.maxHeaderCount,
+    maxConnections: sc.maxConnections,
+    headersTimeoutMs: parseDuration(sc.timeouts.headers),
+    bodyTimeoutMs: parseDuration(sc.timeouts.body),
+    idleTimeoutMs: parseDuration(sc.timeouts.idle),
   }, { clock, logger, metrics, current: () => live, accessLog: () => accessLog })
 
   async function doReload (): Promise<ReloadResult> {

@@ -11,6 +11,9 @@ import type { AccessLog } from '../observability/access-log.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
 import { createClientErrorHandler, createConnectHandler, OpenResponses } from './client-error.js'
+import { watchBody } from './body-watch.js'
+import { ConnectionGuard } from './connection-guard.js'
+import type { Guarded } from './connection-guard.js'
 import { Context } from './context.js'
 import type { Exchange, ResponseHead } from './contract.js'
 import { createRunner } from './pipeline.js'
@@ -26,6 +29,11 @@ export interface ServerOptions {
   maxHeaderSize: number
   /** More header lines than this are answered 431 (node:http would silently drop the excess). */
   maxHeaderCount: number
+  maxConnections: number
+  /** Client-side timeouts (docs/timeouts.md); 0 turns body and idle off. */
+  headersTimeoutMs: number
+  bodyTimeoutMs: number
+  idleTimeoutMs: number
 }
 
 export interface ServerDeps {
@@ -51,12 +59,19 @@ export interface GatewayServer {
 const kReadMark = Symbol('sluice.bytesReadMark')
 type CountedSocket = Socket & { [kReadMark]?: number }
 
-class SluiceResponse extends ServerResponse {
+class SluiceResponse extends ServerResponse implements Guarded {
   ctx: Context | undefined = undefined
   live: LiveSnapshot | undefined = undefined
   sock: Socket | undefined = undefined
   bytesReadAtStart = 0
   bytesWrittenAtStart = 0
+  /** The server's end-of-exchange handler: run once, on the response's 'close' or by the guard. */
+  onEnd: ((this: SluiceResponse) => void) | undefined = undefined
+  ended = false
+
+  get awaitingHead (): boolean { return this.ctx!.status === 0 }
+
+  clientGone (): void { this.onEnd?.() }
 }
 
 export function createServer (options: ServerOptions, deps: ServerDeps): GatewayServer {
@@ -73,8 +88,12 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     maxHeaderSize: options.maxHeaderSize,
     keepAliveTimeout: options.keepAliveTimeoutMs,
     // Bodies stream for as long as they keep moving (idle timeouts cut stalls); a whole-request
-    // deadline would cut large uploads.
+    // deadline would cut large uploads. Node derives headersTimeout from requestTimeout (0 turns it
+    // off), so the head's own budget must be set explicitly.
     requestTimeout: 0,
+    headersTimeout: options.headersTimeoutMs,
+    // How often Node checks the head budget: the timeout fires up to this late.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(options.headersTimeoutMs / 4))),
     // Missing Host gets the gateway's JSON 400 (prelude.ts), not node:http's bare one.
     requireHostHeader: false,
   }, onRequest)
@@ -85,6 +104,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
   // node:http otherwise aborts the request on the client's FIN. Undocumented but long-standing;
   // the half-close test in test/e2e/http-conformance.test.ts fails should it ever change.
   ;(server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
+  const guard = new ConnectionGuard(server, { maxConnections: options.maxConnections, idleMs: options.idleTimeoutMs })
   const runner = createRunner(finish)
 
   function onRequest (req: IncomingMessage, response: ServerResponse): void {
@@ -98,8 +118,10 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     const ctx = new Context(req, res, clock, logger, live.snapshot.trusted)
     res.ctx = ctx
     res.live = live
+    res.sock = req.socket
+    res.onEnd = onClose
+    guard.enter(req.socket, res)
     if (deps.accessLog() !== undefined) {
-      res.sock = req.socket
       // The request's own bytes (head, and often a small body) were read before 'request' fired, so
       // count from where the previous response on this socket left off, as nginx's request_length does.
       res.bytesReadAtStart = (req.socket as CountedSocket)[kReadMark] ?? 0
@@ -107,6 +129,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     }
     open.begin(req.socket)
     res.on('close', onClose)
+    if (ctx.hasBody && !req.complete && options.bodyTimeoutMs > 0) watchBody(ctx, options.bodyTimeoutMs)
     try {
       if (prelude !== undefined) {
         if (prelude === SERVER_OPTIONS) {
@@ -149,6 +172,9 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
   }
 
   function onClose (this: SluiceResponse): void {
+    if (this.ended) return
+    this.ended = true
+    guard.leave(this.sock!, this)
     const ctx = this.ctx!
     open.end(ctx.req.socket)
     if (!this.writableFinished && !ctx.cut) {
@@ -165,8 +191,8 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     inFlight--
     inFlightGauge.dec()
     const log = deps.accessLog()
-    const socket = this.sock
-    if (log !== undefined && socket !== undefined) {
+    const socket = this.sock!
+    if (log !== undefined) {
       log({
         id: ctx.id,
         method: ctx.method,
@@ -206,7 +232,10 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
       draining = true
       if (!listening) return Promise.resolve()
       return new Promise<void>((resolve) => {
-        const deadline = clock.setTimeout(() => server.closeAllConnections(), timeoutMs)
+        const deadline = clock.setTimeout(() => {
+          server.closeAllConnections()
+          guard.destroyAll()
+        }, timeoutMs)
         server.close(() => {
           deadline.cancel()
           listening = false

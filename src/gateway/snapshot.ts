@@ -75,7 +75,7 @@ function build (config: GatewayConfig, previous: Snapshot | undefined, deps: Sna
       up = prev
       for (const t of up.targets) set.use(t.key, () => t)
     } else {
-      up = buildUpstream(name, hash, uc, set, deps)
+      up = buildUpstream(name, hash, uc, set, deps, parseSize(config.server.requestBuffering))
     }
     upstreams.set(name, up)
     for (const t of up.targets) targets.add(t)
@@ -106,7 +106,7 @@ function build (config: GatewayConfig, previous: Snapshot | undefined, deps: Sna
 }
 
 function buildUpstream (
-  name: string, hash: string, uc: UpstreamConfig, set: ResourceSet, deps: SnapshotDeps
+  name: string, hash: string, uc: UpstreamConfig, set: ResourceSet, deps: SnapshotDeps, requestBufferingBytes: number
 ): Upstream {
   const targets = uc.targets.map((tc) => {
     const options: TargetOptions = {
@@ -136,6 +136,8 @@ function buildUpstream (
           key: uc.affinity.secret ?? deps.affinityKey,
         },
     responseTimeoutMs: parseDuration(uc.timeouts.response),
+    uploadIdleTimeoutMs: parseDuration(uc.timeouts.idle),
+    requestBufferingBytes,
   }, targets, deps)
 }
 

@@ -11,6 +11,7 @@
 //   hop             answer with hop-by-hop and Connection-listed headers
 //   status:N        echo with status N
 //   sink            read the body without hashing it (big uploads), answer { bodyLength }
+//   noread          never read the body and never answer (an upstream that stopped taking an upload)
 
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:http'
@@ -127,6 +128,8 @@ export async function startUpstream (name = 'up'): Promise<TestUpstream> {
       res.end('ok')
     } else if (mode.startsWith('status:')) {
       echo(req, res, Number(mode.slice(7)))
+    } else if (mode === 'noread') {
+      req.pause()
     } else if (mode === 'sink') {
       let length = 0
       req.on('data', (c: Buffer) => { length += c.length })

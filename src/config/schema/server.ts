@@ -2,6 +2,25 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { Cidr, Defaulted, Duration, Port, Size } from './common.js'
 
+export const ClientTimeoutsSchema = Type.Object({
+  headers: Defaulted(Duration({
+    default: '15s',
+    description: 'Budget for receiving a request head, from the connection opening (or the first byte of ' +
+      'a later request on it); past it the client gets 408 and the connection closes. Must be above 0.',
+  })),
+  body: Defaulted(Duration({
+    default: '30s',
+    description: 'No request body bytes for this long, while the gateway is reading the body, cuts the ' +
+      'upload: 408 when no response has started, else the connection closes. 0 turns it off.',
+  })),
+  idle: Defaulted(Duration({
+    default: '60s',
+    description: 'No bytes moving either way on a connection whose response is being written (a client ' +
+      'that stopped reading) closes it. Waiting for the upstream head is governed by the upstream\'s ' +
+      '`timeouts.response` instead. 0 turns it off.',
+  })),
+}, { additionalProperties: false, default: {}, description: 'Client-side timeouts (see docs/timeouts.md).' })
+
 export const ServerSchema = Type.Object({
   host: Defaulted(Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address the gateway listens on.' })),
   port: Defaulted(Port({
@@ -35,6 +54,20 @@ export const ServerSchema = Type.Object({
     default: 100,
     description: 'Requests with more header lines than this are answered 431, never forwarded with lines dropped.',
   })),
+  maxConnections: Defaulted(Type.Integer({
+    minimum: 1,
+    default: 10000,
+    description: 'Open client connections at most. At the cap a new connection replaces the oldest one ' +
+      'with no request in progress (idle keep-alive, or still sending its head); when every connection ' +
+      'is busy, the new one is closed.',
+  })),
+  requestBuffering: Defaulted(Size({
+    default: '1mb',
+    description: 'A request body whose Content-Length is at most this is read in full before an upstream ' +
+      'connection is taken, so slow uploaders cannot hold the pool; larger and chunked bodies stream. ' +
+      '0 turns buffering off.',
+  })),
+  timeouts: Defaulted(ClientTimeoutsSchema),
 }, { additionalProperties: false, default: {}, description: 'The client-facing listener.' })
 
 export const AdminSchema = Type.Object({

@@ -22,11 +22,13 @@ export const TimeoutsSchema = Type.Object({
   connect: Defaulted(Duration({ default: '5s', description: 'Budget for opening a connection to a target.' })),
   response: Defaulted(Duration({
     default: '30s',
-    description: 'From request sent to response headers received; past it the client gets 504.',
+    description: 'From the request (body included) fully sent to the response head received; past it the ' +
+      'client gets 504. Waiting for a pool connection is bounded by the same budget, counted from dispatch.',
   })),
   idle: Defaulted(Duration({
     default: '60s',
-    description: 'No body bytes in either direction for this long cuts the exchange.',
+    description: 'No body bytes in either direction for this long cuts the exchange: the upload (the ' +
+      'upstream stopped taking the request body; 504 if no response has started) or the response body.',
   })),
 }, { additionalProperties: false, default: {}, description: 'Upstream timeouts.' })
 

@@ -4,8 +4,12 @@
 // from inside onHeaders, so nothing is buffered; behind a promise-based policy the chunks that
 // arrive before the head is written are held (the socket is paused meanwhile).
 //
-// The attempt is its own entry in the upstream's deadline queue: the response timeout costs no
-// timer, closure or AbortController per request (see core/deadlines.ts).
+// The attempt is its own entry in one of the upstream's deadline queues: the response timeout costs
+// no timer, closure or AbortController per request (see core/deadlines.ts). It sits in the response queue
+// while it waits for a connection, in the upload queue while its body streams (each chunk sent
+// restarts the idle budget, so an upload that keeps moving is never cut and one the upstream stops
+// taking is), and in the response queue again, with the full budget, once the request is sent:
+// the response timeout measures the upstream, not the client's upload.
 //
 // It uses undici's (deprecated but supported) raw-header handler API (onConnect/onHeaders/onData/
 // onComplete/onError). undici 7's client still speaks it internally and wraps a controller-API
@@ -35,6 +39,9 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   readonly #target: Target
   readonly #answer: Answer
   readonly #deadlines: DeadlineQueue
+  readonly #uploads: DeadlineQueue
+  /** The queue the attempt is in (or was in last). */
+  #queue: DeadlineQueue
   readonly #upstream: string
   #abortDispatch: ((err?: Error) => void) | undefined = undefined
   #resume: (() => void) | undefined = undefined
@@ -51,12 +58,16 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   /** A 204 or 304: no content whatever its Content-Length says (RFC 9110 §15.3.5, §15.4.5). */
   #bodiless = false
 
-  constructor (ctx: Exchange, target: Target, answer: Answer, deadlines: DeadlineQueue, upstream: string) {
+  constructor (
+    ctx: Exchange, target: Target, answer: Answer, deadlines: DeadlineQueue, uploads: DeadlineQueue, upstream: string
+  ) {
     super()
     this.#ctx = ctx
     this.#target = target
     this.#answer = answer
     this.#deadlines = deadlines
+    this.#uploads = uploads
+    this.#queue = deadlines
     this.#upstream = upstream
     target.inFlight++
     ctx.target = target.id
@@ -83,12 +94,21 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   }
 
   onDeadline (): void {
-    this.abort(new UpstreamTimeoutError(this.#upstream, this.#deadlines.ms))
+    this.abort(new UpstreamTimeoutError(this.#upstream, this.#queue.ms))
   }
 
   onConnect (abort: (err?: Error) => void): void {
     this.#abortDispatch = abort
     if (this.#cancelled !== undefined) abort(this.#cancelled)
+    else if (this.#ctx.hasBody && this.#ctx.body === undefined) this.#requeue(this.#uploads)
+  }
+
+  onBodySent (): void {
+    if (this.#queue === this.#uploads && this.deadlineQueued) this.#requeue(this.#uploads)
+  }
+
+  onRequestSent (): void {
+    if (this.deadlineQueued) this.#requeue(this.#deadlines)
   }
 
   onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
@@ -97,7 +117,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
       return true
     }
     if (this.#answered) return false
-    this.#deadlines.remove(this)
+    this.#queue.remove(this)
     this.#headed = true
     this.#answered = true
     this.#resume = resume
@@ -161,7 +181,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   #fail (err: Error): void {
     if (this.#answered) return
     this.#answered = true
-    this.#deadlines.remove(this)
+    this.#queue.remove(this)
     this.#answer.fail(this.#ctx, this.#classify(err))
   }
 
@@ -176,9 +196,15 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   #finish (): void {
     if (this.#finished) return
     this.#finished = true
-    this.#deadlines.remove(this)
+    this.#queue.remove(this)
     this.#target.inFlight--
     if (this.#ctx.upstreamRequest === this) this.#ctx.upstreamRequest = undefined
+  }
+
+  #requeue (queue: DeadlineQueue): void {
+    this.#queue.remove(this)
+    this.#queue = queue
+    queue.add(this)
   }
 
   #classify (err: Error): Error {

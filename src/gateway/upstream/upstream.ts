@@ -17,6 +17,7 @@ import type { CallMeta, Policy, PolicyContext } from '../../core/policy.js'
 import { PayloadTooLargeError, UpstreamUnavailableError } from '../../errors.js'
 import type { Answer, Exchange, ResponseHead, Terminal } from '../contract.js'
 import { forwardTarget } from '../router/normalize-path.js'
+import { bufferBody, shouldBuffer } from '../request-buffer.js'
 import { createBalancer } from './balancers/index.js'
 import type { AffinityOptions, Balancer, BalancerKind } from './balancers/index.js'
 import { DeadlineQueue } from '../../core/deadlines.js'
@@ -32,6 +33,10 @@ export interface UpstreamOptions {
   hashOn?: string
   affinity?: AffinityOptions
   responseTimeoutMs: number
+  /** No request body bytes taken by the upstream for this long cuts the upload (timeouts.idle, upward). */
+  uploadIdleTimeoutMs?: number
+  /** Bodies with a Content-Length up to this are read in full before a connection is taken; 0 = never. */
+  requestBufferingBytes?: number
   /** Wrapped around each attempt, outermost first (retry, breaker, bulkhead, …). */
   policies?: readonly Policy[]
 }
@@ -58,7 +63,9 @@ export class Upstream implements Terminal {
   readonly targets: readonly Target[]
   readonly #balancer: Balancer<Target>
   readonly #deadlines: DeadlineQueue
+  readonly #uploads: DeadlineQueue
   readonly #policy: Policy | undefined
+  readonly #bufferLimit: number
 
   constructor (options: UpstreamOptions, targets: readonly Target[], deps: UpstreamDeps) {
     this.name = options.name
@@ -70,14 +77,20 @@ export class Upstream implements Terminal {
       affinity: options.affinity,
     })
     this.#deadlines = new DeadlineQueue(options.responseTimeoutMs, deps.clock)
+    this.#uploads = new DeadlineQueue(options.uploadIdleTimeoutMs ?? options.responseTimeoutMs, deps.clock)
     const policies = options.policies ?? []
     this.#policy = policies.length === 0 ? undefined : wrap(...policies)
+    this.#bufferLimit = options.requestBufferingBytes ?? 0
   }
 
   call (ctx: Exchange, answer: Answer): void {
     const limit = ctx.route?.maxBodySize
     if (limit !== undefined && ctx.contentLength !== undefined && ctx.contentLength > limit) {
       answer.fail(ctx, new PayloadTooLargeError(limit))
+      return
+    }
+    if (this.#bufferLimit > 0 && shouldBuffer(ctx, this.#bufferLimit)) {
+      bufferBody(ctx, () => { this.call(ctx, answer) }, (err) => { answer.fail(ctx, err) })
       return
     }
     if (this.#policy === undefined) {
@@ -123,7 +136,7 @@ export class Upstream implements Terminal {
     tried?.add(target)
     // Options first: should building them throw, no attempt has been counted or queued yet.
     const opts = dispatchOptions(ctx)
-    const fwd = new Forward(ctx, target, answer, this.#deadlines, this.name)
+    const fwd = new Forward(ctx, target, answer, this.#deadlines, this.#uploads, this.name)
     target.dispatch(opts, fwd)
     return fwd
   }
