@@ -1,6 +1,6 @@
 // Cross-references the gateway schema cannot express. Runs on a schema-valid, defaulted config.
 import type { GatewayConfig, RouteConfig, UpstreamConfig } from './schema/index.js'
-import { parseDuration, tryParseDuration } from '../core/duration.js'
+import { tryParseDuration } from '../core/duration.js'
 import { COOKIE_NAME_RULE, isCookieName, targetOrigin } from './build-rules.js'
 import { checkAuth } from './check-auth.js'
 import { checkHostPatterns, checkRewriteReplacement } from './check-route-rules.js'
@@ -120,7 +120,7 @@ export function checkGatewayConfig (config: GatewayConfig, report: Report, warn:
     }
   })
   // 0 would switch Node's head timer off, which is the slowloris hole the key exists to close.
-  if (parseDuration(config.server.timeouts.headers) <= 0) {
+  if (tryParseDuration(config.server.timeouts.headers) === 0) {
     report(['server', 'timeouts', 'headers'], 'must be above 0 (a connection may not take forever to send its head)')
   }
   checkUpstreams(config, report)

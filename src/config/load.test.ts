@@ -276,6 +276,7 @@ const cases: { desc: string, text: string, env?: Record<string, string>, issues:
     desc: 'a zero head timeout, a zero connection cap and a bad buffering size',
     text: BASE + lines('server:', '  timeouts: { headers: 0 }', '  maxConnections: 0', '  requestBuffering: lots'),
     issues: [
+      'sluice.yaml:9:24 server.timeouts.headers: must be above 0 (a connection may not take forever to send its head)',
       'sluice.yaml:10:19 server.maxConnections: must be >= 1 (got 0)',
       'sluice.yaml:11:21 server.requestBuffering: expected a size like 512b, 16kb, 10mb (got "lots")',
     ],
