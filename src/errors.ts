@@ -193,6 +193,33 @@ export class IpDeniedError extends SluiceError {
   }
 }
 
+export class KeyNotFoundError extends SluiceError {
+  static readonly code = 'SLC_KEY_NOT_FOUND'
+  static readonly kind = 'caller'
+  static readonly meaning = 'No API key has this id (`sluice keys`, `/admin/keys`).'
+  constructor (id: string, options?: SluiceErrorOptions) {
+    super(KeyNotFoundError.code, 404, `No API key with id ${JSON.stringify(id)}`, options)
+  }
+}
+
+export class KeyRequestError extends SluiceError {
+  static readonly code = 'SLC_KEY_INVALID'
+  static readonly kind = 'caller'
+  static readonly meaning = 'A key management request is invalid: an unknown consumer, scopes beyond the consumer\'s, a bad duration, or a key that can no longer be rotated.'
+  constructor (message: string, options?: SluiceErrorOptions) {
+    super(KeyRequestError.code, 400, message, options)
+  }
+}
+
+export class KeyStoreUnavailableError extends SluiceError {
+  static readonly code = 'SLC_KEY_STORE_UNAVAILABLE'
+  static readonly kind = 'refused'
+  static readonly meaning = 'The API key store (a Redis `auth.apiKeys.store`) did not answer; the request is refused (fail closed).'
+  constructor (options?: SluiceErrorOptions) {
+    super(KeyStoreUnavailableError.code, 503, 'API key store unavailable', options)
+  }
+}
+
 // Limits
 
 export class RateLimitedError extends SluiceError {
@@ -410,7 +437,8 @@ export const ERROR_CLASSES: readonly ErrorClass[] = [
   InvalidPathError,
   RequestTimeoutError,
   InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError,
-  UnauthenticatedError, ForbiddenError, IpDeniedError, RateLimitedError, QuotaExceededError, TransformHeaderError,
+  UnauthenticatedError, ForbiddenError, IpDeniedError, KeyNotFoundError, KeyRequestError, KeyStoreUnavailableError,
+  RateLimitedError, QuotaExceededError, TransformHeaderError,
   UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError,
   BadGatewayError, ConfigError, ConfigEnvError,
   QueueFullError, QueueTimeoutError, SupplierUnknownError, InvalidOptionsError, AbortedError,

@@ -8,6 +8,7 @@ import { ForbiddenError, RouteNotFoundError, UnauthenticatedError } from '../err
 import { createTokenCheck } from './token.js'
 import { createAdminRoutes, sendInternal, type AdminTarget } from './routes.js'
 import { requestIdOf, sendError } from './respond.js'
+import type { KeyAdmin } from './keys.js'
 
 export interface AdminOptions {
   readonly host: string
@@ -19,6 +20,8 @@ export interface AdminOptions {
 export interface AdminDeps {
   readonly target: AdminTarget
   readonly logger?: Logger
+  /** API key management (/admin/keys, /admin/consumers), when the config has auth.apiKeys. */
+  readonly keys?: KeyAdmin
 }
 
 export interface AdminServer {
@@ -35,23 +38,21 @@ export function createAdminServer (options: AdminOptions, deps: AdminDeps): Admi
 
   async function handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = requestIdOf(req)
+    const path = (req.url ?? '/').split('?', 1)[0]!
+    if (deps.keys?.owns(path) === true) {
+      if (refused(checkToken(req.headers.authorization), requestId, path, res)) {
+        req.resume()
+        return
+      }
+      await deps.keys.handle(req, res, requestId, path)
+      return
+    }
     // Admin requests carry no meaningful body; drain it so keep-alive sockets stay usable.
     req.resume()
-    const path = (req.url ?? '/').split('?', 1)[0]!
     const route = routes.get(path)
 
-    if (req.method === 'POST' && path.startsWith('/admin/')) {
-      const verdict = checkToken(req.headers.authorization)
-      if (verdict === 'not-configured') {
-        sendError(res, requestId, new ForbiddenError('Admin write endpoints are disabled: set admin.token in the config'))
-        return
-      }
-      if (verdict === 'unauthorized') {
-        log?.warn({ requestId, path }, 'admin request with a missing or wrong token')
-        sendError(res, requestId, new UnauthenticatedError('A valid admin token is required (Authorization: Bearer <admin.token>)'),
-          401, { 'www-authenticate': 'Bearer realm="sluice-admin"' })
-        return
-      }
+    if (req.method === 'POST' && path.startsWith('/admin/') && refused(checkToken(req.headers.authorization), requestId, path, res)) {
+      return
     }
 
     if (!route || route.method !== req.method) {
@@ -61,6 +62,23 @@ export function createAdminServer (options: AdminOptions, deps: AdminDeps): Admi
       return
     }
     await route.handle(req, res, requestId)
+  }
+
+  /** Answers a request the token check refused; false when it passed. */
+  function refused (
+    verdict: ReturnType<typeof checkToken>, requestId: string, path: string, res: ServerResponse
+  ): boolean {
+    if (verdict === 'not-configured') {
+      sendError(res, requestId, new ForbiddenError('Admin write endpoints are disabled: set admin.token in the config'))
+      return true
+    }
+    if (verdict === 'unauthorized') {
+      log?.warn({ requestId, path }, 'admin request with a missing or wrong token')
+      sendError(res, requestId, new UnauthenticatedError('A valid admin token is required (Authorization: Bearer <admin.token>)'),
+        401, { 'www-authenticate': 'Bearer realm="sluice-admin"' })
+      return true
+    }
+    return false
   }
 
   const server = createServer((req, res) => {

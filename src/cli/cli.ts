@@ -11,8 +11,9 @@ import { validate } from './commands/validate.js'
 import { schema } from './commands/schema.js'
 import { demo } from './commands/demo.js'
 import { dispatch } from './commands/dispatch.js'
+import { keys } from './commands/keys.js'
 
-export const COMMANDS: readonly Command[] = [start, validate, schema, demo, dispatch]
+export const COMMANDS: readonly Command[] = [start, validate, schema, demo, dispatch, keys]
 
 export async function main (argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv

@@ -1,10 +1,12 @@
 // Starts one gateway process: the data-plane listener, the admin listener and config watching.
 // Shared by `sluice start` (per worker) and `sluice demo`.
 
+import { dirname, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { createGateway, type Gateway } from '../gateway/gateway.js'
 import { createAdminServer, type AdminServer } from '../admin/server.js'
 import { serveClusterAdmin } from '../admin/cluster.js'
+import { keyAdminFor } from '../admin/keys.js'
 import type { GatewayConfig } from '../config/schema/index.js'
 import { listenError } from './listen-error.js'
 
@@ -41,11 +43,14 @@ export async function serve (options: ServeOptions): Promise<Serving> {
     ...(options.logger ? { logger: options.logger } : {}),
   })
   const { admin: adminConfig } = gateway.config
+  const keys = options.clusterWorker === true
+    ? undefined
+    : keyAdminFor(gateway.config, dirname(resolve(options.configPath)), () => gateway.config.consumers ?? {})
   const admin = options.clusterWorker === true
     ? undefined
     : createAdminServer(
       { host: adminConfig.host, port: adminConfig.port, token: adminConfig.token },
-      { target: gateway, logger: gateway.logger }
+      { target: gateway, logger: gateway.logger, keys: keys?.admin }
     )
   const unserveCluster = options.clusterWorker === true ? serveClusterAdmin(gateway) : undefined
   let gatewayAddr: { host: string, port: number }
@@ -83,6 +88,7 @@ export async function serve (options: ServeOptions): Promise<Serving> {
         // The admin listener stays up during the drain so /healthz can report 503 to the balancer.
         await gateway.close()
         await admin?.close()
+        await keys?.close()
         gateway.logger.info('sluice stopped')
         gateway.logger.flush()
       })()

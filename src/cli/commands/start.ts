@@ -33,11 +33,15 @@ async function runCluster (configPath: string, config: GatewayConfig, workers: n
   const { createAdminServer } = await import('../../admin/server.js')
   const { createClusterAdminTarget } = await import('../../admin/cluster.js')
   const target = createClusterAdminTarget()
-  const admin = createAdminServer(config.admin, { target })
+  const { keyAdminFor } = await import('../../admin/keys.js')
+  const { dirname } = await import('node:path')
+  const keys = keyAdminFor(config, dirname(configPath), () => config.consumers ?? {})
+  const admin = createAdminServer(config.admin, { target, keys: keys?.admin })
   const addr = await admin.listen()
   process.stderr.write(`sluice primary ${process.pid}: ${workers} workers, admin http://${addr.host}:${addr.port}\n`)
   await runClustered(configPath, workers, async () => {}, { onStopping: () => target.stopping() })
   await admin.close()
+  await keys?.close()
   return 0
 }
 

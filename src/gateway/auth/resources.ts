@@ -13,6 +13,8 @@ import type { GatewayConfig } from '../../config/schema/index.js'
 import type { Logger } from '../../observability/logger.js'
 import type { Metrics } from '../../observability/metrics.js'
 import type { ResourceSet } from '../resources.js'
+import { openKeyStore } from '../../core/keys/open-store.js'
+import { ApiKeyAuth } from './api-key-auth.js'
 import { JwksCache } from './jwks.js'
 import { JwtAuth } from './jwt-auth.js'
 import type { Consumer } from '../contract.js'
@@ -63,8 +65,19 @@ export function jwtAuthFor (deps: AuthDeps): JwtAuth {
     () => new JwtAuth(providers, jwks, consumers, { clock: deps.clock, baseDir: deps.baseDir }))
 }
 
-export function apiKeyAuthFor (_deps: AuthDeps): KeyChecker {
-  throw new Error('API keys are not available yet')
+export function apiKeyAuthFor (deps: AuthDeps): KeyChecker {
+  const config = deps.config.auth!.apiKeys!
+  const consumers = deps.config.consumers ?? {}
+  return deps.resources.use(digest('apiKeys', [config.store, consumers, deps.baseDir]), () => new ApiKeyAuth(
+    openKeyStore(config.store, {
+      baseDir: deps.baseDir,
+      clock: deps.clock,
+      watch: true,
+      onError: (err) => { deps.logger.error({ err }, 'API key store could not be read: the last good keys stay in use') },
+    }),
+    consumers,
+    deps.clock
+  ))
 }
 
 function isLoopback (host: string): boolean {
