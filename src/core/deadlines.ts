@@ -1,4 +1,5 @@
-// One deadline list for a fixed timeout (the gateway's per-upstream response deadline). Every
+// One deadline list for a fixed timeout: the gateway's per-upstream response deadline and the
+// timeout policy's per-attempt deadline both run on it. Every
 // entry gets the same timeout, so deadlines fall due in the order the entries were added: a FIFO
 // list with one Clock timer armed for its head is enough (Node keeps its own timer lists the same
 // way). An entry that finishes in time unlinks itself in O(1) and leaves the timer alone; when the

@@ -1,6 +1,7 @@
-import type { Clock, TimerHandle } from './clock.js'
+import type { Clock } from './clock.js'
 import { systemClock } from './clock.js'
 import type { CallMeta, Policy, PolicyContext } from './policy.js'
+import { Deadlined, DeadlineQueue } from './deadlines.js'
 import { Emitter } from './events.js'
 import { InvalidOptionsError } from '../errors.js'
 
@@ -63,18 +64,14 @@ export interface TimeoutPolicy extends Policy {
 /**
  * One attempt under a timeout policy. Its AbortController is made only when someone reads the
  * attempt's signal: a transport that never looks (or a call that ends first) costs no controller,
- * and creating an AbortSignal costs microseconds in Node 20. It is also a node of the policy's
- * deadline list: every attempt gets the same `ms`, so deadlines come in start order and one clock
- * timer, armed for the oldest, serves them all (undici's fast timers do the same).
+ * and creating an AbortSignal costs microseconds in Node 20. It is also an entry of the policy's
+ * deadline list (deadlines.ts, the same list the gateway keeps per upstream): every attempt gets
+ * the same `ms`, so one clock timer, armed for the oldest, serves them all.
  * The attempt is also the context fn receives; `signal` is a prototype getter, which is why a
  * policy deriving a context copies its fields instead of spreading it (see PolicyContext).
  * Fields are public to the policy; the class is not exported.
  */
-class Attempt<M extends CallMeta> implements PolicyContext<M> {
-  prev: Attempt<M> | undefined = undefined
-  next: Attempt<M> | undefined = undefined
-  deadline = 0
-  linked = false
+class Attempt<M extends CallMeta> extends Deadlined implements PolicyContext<M> {
   settled = false
   /** The timeout error once time is up. */
   expired: Error | undefined = undefined
@@ -85,12 +82,19 @@ class Attempt<M extends CallMeta> implements PolicyContext<M> {
   readonly outer: PolicyContext<M>
   readonly attempt: number
   readonly meta: M
+  readonly #expire: (a: Attempt<CallMeta>) => void
 
-  constructor (pc: PolicyContext<M>) {
+  constructor (pc: PolicyContext<M>, expire: (a: Attempt<CallMeta>) => void) {
+    super()
     // The caller's signal is not read here: it may be a getter that makes it on first read.
     this.outer = pc
     this.attempt = pc.attempt
     this.meta = pc.meta
+    this.#expire = expire
+  }
+
+  onDeadline (): void {
+    this.#expire(this)
   }
 
   get signal (): AbortSignal {
@@ -134,50 +138,10 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
   const clock = deps.clock ?? systemClock
   const { discard } = deps
   const onTimeout = new Emitter<{ timeoutMs: number }>()
-  const finite = Number.isFinite(ms)
-  // Attempts whose deadline is pending, oldest first; any type of payload (the list only reads its links).
-  let head: Attempt<CallMeta> | undefined
-  let tail: Attempt<CallMeta> | undefined
-  let timer: TimerHandle | undefined
-  let armedFor: Attempt<CallMeta> | undefined
-
-  function arm (a: Attempt<CallMeta>): void {
-    armedFor = a
-    timer = clock.setTimeout(fire, Math.max(0, a.deadline - clock.now()))
-  }
-
-  function link (a: Attempt<CallMeta>): void {
-    a.deadline = clock.now() + ms
-    a.linked = true
-    a.prev = tail
-    if (tail === undefined) head = a
-    else tail.next = a
-    tail = a
-    if (timer === undefined) arm(head!)
-  }
-
-  function unlink (a: Attempt<CallMeta>): void {
-    a.linked = false
-    if (a.prev === undefined) head = a.next
-    else a.prev.next = a.next
-    if (a.next === undefined) tail = a.prev
-    else a.next.prev = a.prev
-    a.prev = a.next = undefined
-  }
-
-  function fire (): void {
-    timer = undefined
-    // The attempt the timer was armed for is due even if the host timer ran a hair early.
-    const target = armedFor
-    armedFor = undefined
-    const now = clock.now()
-    while (head !== undefined && (head === target || head.deadline <= now)) {
-      const a = head
-      unlink(a)
-      expire(a)
-    }
-    if (head !== undefined && timer === undefined) arm(head)
-  }
+  // Attempts whose deadline is pending, oldest first. Its timer stays armed when attempts end
+  // early (most do): it finds nothing due when it fires and is not armed again until an attempt
+  // starts, which costs less than arming and cancelling a host timer per attempt.
+  const deadlines = Number.isFinite(ms) ? new DeadlineQueue(ms, clock) : undefined
 
   function expire (a: Attempt<CallMeta>): void {
     a.detach()
@@ -190,20 +154,14 @@ export function createTimeoutPolicy (ms: number, deps: TimeoutDeps): TimeoutPoli
   function finish (a: Attempt<CallMeta>): void {
     a.settled = true
     a.detach()
-    if (!a.linked) return
-    unlink(a)
-    if (head === undefined && timer !== undefined) {
-      timer.cancel()
-      timer = undefined
-      armedFor = undefined
-    }
+    deadlines?.remove(a)
   }
 
   function execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T> {
-    const a = new Attempt(pc)
+    const a = new Attempt(pc, expire)
     return new Promise<T>((resolve, reject) => {
       a.reject = reject
-      if (finite) link(a)
+      deadlines?.add(a)
       let p: Promise<T>
       try {
         p = fn(a)
