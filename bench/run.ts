@@ -1,10 +1,10 @@
 // `npm run bench`: the micro benchmarks (router, dispatcher) and the gateway macro benchmark
 // against its peers. BENCH_QUICK=1 makes every part short (a smoke run, not a measurement);
-// BENCH_ONLY=router,dispatcher,gateway picks parts. A part that cannot run (missing harness or
+// BENCH_ONLY=router,dispatcher,gateway,transforms picks parts. A part that cannot run (missing harness or
 // tools) is reported and skipped so the others still print.
 
 const quick = process.env.BENCH_QUICK === '1'
-const only = new Set((process.env.BENCH_ONLY ?? 'router,dispatcher,gateway').split(',').map((s) => s.trim()))
+const only = new Set((process.env.BENCH_ONLY ?? 'router,dispatcher,gateway,transforms').split(',').map((s) => s.trim()))
 
 interface MicroRow { name: string, opsPerSec: number, nsPerOp: number }
 
@@ -38,4 +38,9 @@ await part('dispatcher', async () => {
 await part('gateway', async () => {
   const { runGatewayBench } = await import('./gateway.js')
   return (await runGatewayBench({ quick })).table
+})
+
+await part('transforms', async () => {
+  const { runTransformBench } = await import('./transforms.js')
+  return runTransformBench({ quick })
 })

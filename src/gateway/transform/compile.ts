@@ -27,10 +27,13 @@ export function compileHeaderOps (o: HeaderOptions | undefined): HeaderOps | und
   const lower = (n: string): string => n.toLowerCase()
   const templated = (rec: Record<string, string> | undefined): Array<readonly [string, Template]> =>
     Object.entries(rec ?? {}).map(([n, v]) => [lower(n), template(v)] as const)
+  const set = templated(o.set)
+  const remove = (o.remove ?? []).map(lower)
   return {
-    remove: (o.remove ?? []).map(lower),
+    remove: new Set(remove),
+    drop: new Set([...remove, ...set.map(([n]) => n)]),
     rename: Object.entries(o.rename ?? {}).map(([from, to]) => [lower(from), lower(to)] as const),
-    set: templated(o.set),
+    set,
     add: templated(o.add),
   }
 }

@@ -13,23 +13,32 @@ import { removeHeader } from '../headers.js'
 import type { Template } from './template.js'
 
 export interface HeaderOps {
-  remove: readonly string[]
+  remove: ReadonlySet<string>
+  /** The removed names and the set ones: without renames, one pass drops them all. */
+  drop: ReadonlySet<string>
   rename: ReadonlyArray<readonly [from: string, to: string]>
   set: ReadonlyArray<readonly [name: string, value: Template]>
   add: ReadonlyArray<readonly [name: string, value: Template]>
 }
 
-/** Throws TransformHeaderError when a template expands to a value a header cannot carry. */
+/**
+ * Throws TransformHeaderError when a template expands to a value a header cannot carry; values are
+ * expanded before the list changes, so a failed edit leaves it as it was.
+ */
 export function applyHeaderOps (ops: HeaderOps, headers: string[], ctx: RequestContext): void {
-  for (const name of ops.remove) removeHeader(headers, name)
-  for (const [from, to] of ops.rename) rename(headers, from, to)
-  for (const [name, t] of ops.set) {
-    const value = checked(name, t, ctx)
-    removeHeader(headers, name)
-    headers.push(name, value)
+  const set = ops.set.length === 0 ? NONE : ops.set.map(([name, t]) => checked(name, t, ctx))
+  const add = ops.add.length === 0 ? NONE : ops.add.map(([name, t]) => checked(name, t, ctx))
+  if (ops.rename.length === 0) dropNames(headers, ops.drop)
+  else {
+    dropNames(headers, ops.remove)
+    for (const [from, to] of ops.rename) rename(headers, from, to)
+    dropNames(headers, ops.drop)
   }
-  for (const [name, t] of ops.add) headers.push(name, checked(name, t, ctx))
+  for (let i = 0; i < set.length; i++) headers.push(ops.set[i]![0], set[i]!)
+  for (let i = 0; i < add.length; i++) headers.push(ops.add[i]![0], add[i]!)
 }
+
+const NONE: readonly string[] = []
 
 function checked (name: string, t: Template, ctx: RequestContext): string {
   // A constant was checked with the config; only an expansion can bring in a bad character.
@@ -37,6 +46,18 @@ function checked (name: string, t: Template, ctx: RequestContext): string {
   const value = t(ctx)
   if (!isFieldValue(value)) throw new TransformHeaderError(name)
   return value
+}
+
+/** One pass: every line whose name is in `names` goes. */
+function dropNames (headers: string[], names: ReadonlySet<string>): void {
+  if (names.size === 0) return
+  let w = 0
+  for (let r = 0; r < headers.length; r += 2) {
+    if (names.has(headers[r]!.toLowerCase())) continue
+    headers[w++] = headers[r]!
+    headers[w++] = headers[r + 1]!
+  }
+  headers.length = w
 }
 
 function rename (headers: string[], from: string, to: string): void {
