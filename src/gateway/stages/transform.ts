@@ -8,7 +8,7 @@
 // SLC_TRANSFORM_INVALID_HEADER and an error log line rather than dropping the header: an upstream
 // that relies on a tenant or consumer header must not receive the request without it.
 
-import type { StageOptions } from '../../config/schema/index.js'
+import type { GatewayConfig, StageOptions } from '../../config/schema/index.js'
 import { parseSize } from '../../core/duration.js'
 import { TransformHeaderError } from '../../errors.js'
 import type { Metrics } from '../../observability/metrics.js'
@@ -20,18 +20,23 @@ import type { Skipped } from '../transform/media.js'
 import { applyQueryOps } from '../transform/query-ops.js'
 import { transformRequestJson } from '../transform/request-json.js'
 import { transformResponseJson } from '../transform/response-json.js'
+import type { TemplateEnv } from '../transform/template.js'
 
 export interface TransformDeps {
   readonly metrics: Pick<Metrics, 'transformSkipped'>
+  /** For `${consumer.metadata.KEY}`: the `consumers` block. */
+  readonly config: Pick<GatewayConfig, 'consumers'>
 }
 
 export function createTransformStage (options: StageOptions['transform'], deps: TransformDeps): Stage {
   const max = parseSize(options.maxBodySize)
-  const requestHeaders = compileHeaderOps(options.request?.headers)
-  const query = compileQueryOps(options.request?.query)
-  const requestJson = compileJsonOps(options.request?.json)
-  const responseHeaders = compileHeaderOps(options.response?.headers)
-  const responseJson = compileJsonOps(options.response?.json)
+  const consumers = deps.config.consumers ?? {}
+  const env: TemplateEnv = { metadata: id => Object.hasOwn(consumers, id) ? consumers[id]!.metadata : undefined }
+  const requestHeaders = compileHeaderOps(options.request?.headers, env)
+  const query = compileQueryOps(options.request?.query, env)
+  const requestJson = compileJsonOps(options.request?.json, env)
+  const responseHeaders = compileHeaderOps(options.response?.headers, env)
+  const responseJson = compileJsonOps(options.response?.json, env)
   const skipped: Skipped = (route, reason) => { deps.metrics.transformSkipped.labels(route, reason).inc() }
   const stage: { -readonly [K in keyof Stage]: Stage[K] } = { name: 'transform' }
   if (requestHeaders !== undefined || query !== undefined || requestJson !== undefined) {

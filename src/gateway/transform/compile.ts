@@ -10,23 +10,23 @@ import type { HeaderOps } from './header-ops.js'
 import type { JsonOps } from './json-ops.js'
 import type { QueryOps } from './query-ops.js'
 import { compileTemplate } from './template.js'
-import type { Template } from './template.js'
+import type { Template, TemplateEnv } from './template.js'
 
 type Options = StageOptions['transform']
 type HeaderOptions = NonNullable<NonNullable<Options['request']>['headers']>
 type QueryOptions = NonNullable<NonNullable<Options['request']>['query']>
 
-export function template (source: string): Template {
+export function template (source: string, env?: TemplateEnv): Template {
   const parts = parseTemplate(source)
   if (typeof parts === 'string') throw new TypeError(`transform template ${JSON.stringify(source)}: ${parts}`)
-  return compileTemplate(parts)
+  return compileTemplate(parts, env)
 }
 
-export function compileHeaderOps (o: HeaderOptions | undefined): HeaderOps | undefined {
+export function compileHeaderOps (o: HeaderOptions | undefined, env?: TemplateEnv): HeaderOps | undefined {
   if (o === undefined) return undefined
   const lower = (n: string): string => n.toLowerCase()
   const templated = (rec: Record<string, string> | undefined): Array<readonly [string, Template]> =>
-    Object.entries(rec ?? {}).map(([n, v]) => [lower(n), template(v)] as const)
+    Object.entries(rec ?? {}).map(([n, v]) => [lower(n), template(v, env)] as const)
   const set = templated(o.set)
   const remove = (o.remove ?? []).map(lower)
   return {
@@ -38,9 +38,9 @@ export function compileHeaderOps (o: HeaderOptions | undefined): HeaderOps | und
   }
 }
 
-export function compileQueryOps (o: QueryOptions | undefined): QueryOps | undefined {
+export function compileQueryOps (o: QueryOptions | undefined, env?: TemplateEnv): QueryOps | undefined {
   if (o === undefined) return undefined
-  const set = Object.entries(o.set ?? {}).map(([n, v]) => [n, template(v)] as const)
+  const set = Object.entries(o.set ?? {}).map(([n, v]) => [n, template(v, env)] as const)
   return { drop: new Set([...(o.remove ?? []), ...set.map(([n]) => n)]), set }
 }
 
@@ -52,7 +52,7 @@ function pointer (source: string): PointerToken[] {
   return tokens
 }
 
-export function compileJsonOps (o: JsonOptions | undefined): JsonOps | undefined {
+export function compileJsonOps (o: JsonOptions | undefined, env?: TemplateEnv): JsonOps | undefined {
   if (o === undefined) return undefined
   return {
     remove: (o.remove ?? []).map(pointer),
@@ -66,7 +66,7 @@ export function compileJsonOps (o: JsonOptions | undefined): JsonOps | undefined
     }),
     set: Object.entries(o.set ?? {}).map(([path, value]) => ({
       path: pointer(path),
-      value: typeof value === 'string' ? { template: template(value) } : { constant: value },
+      value: typeof value === 'string' ? { template: template(value, env) } : { constant: value },
     })),
   }
 }

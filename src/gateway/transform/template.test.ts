@@ -6,11 +6,14 @@ import assert from 'node:assert/strict'
 import { parseTemplate } from '../../config/transform-rules.js'
 import type { Consumer, RequestContext } from '../contract.js'
 import { compileTemplate, expand } from './template.js'
+import type { TemplateEnv } from './template.js'
 
-function render (source: string, consumer: Consumer | undefined): string {
+const NONE: TemplateEnv = { metadata: () => undefined }
+
+function render (source: string, consumer: Consumer | undefined, env = NONE): string {
   const parts = parseTemplate(source)
   assert.ok(typeof parts !== 'string', parts as string)
-  return expand(compileTemplate(parts), { consumer } as RequestContext)
+  return expand(compileTemplate(parts, env), { consumer } as RequestContext)
 }
 
 const keyed: Consumer = {
@@ -28,6 +31,13 @@ test('consumer id and plan; an absent plan is empty', () => {
 test("consumer.metadata reads an API key consumer's metadata; numbers as written", () => {
   assert.equal(render('${consumer.metadata.team}-${consumer.metadata.tier}', keyed), 'payments-3')
   assert.equal(render('${consumer.metadata.team}', jwt), '', 'a JWT has claims, not metadata')
+})
+
+test('consumer.metadata reads the consumers block first, for JWT and API key consumers alike', () => {
+  const env: TemplateEnv = { metadata: id => id === 'u-1' || id === 'acme' ? { team: 'from-config' } : undefined }
+  assert.equal(render('${consumer.metadata.team}', jwt, env), 'from-config')
+  assert.equal(render('${consumer.metadata.team}', keyed, env), 'from-config')
+  assert.equal(render('${consumer.metadata.tier}', keyed, env), '3', "then an API key's own metadata")
 })
 
 test('claim.PATH walks nested claims of a JWT consumer; objects come out as JSON', () => {

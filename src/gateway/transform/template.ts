@@ -9,13 +9,21 @@ import type { RequestContext } from '../contract.js'
 
 export type Template = string | ((ctx: RequestContext) => string)
 
+/** What templates read besides the request: the config's own facts. */
+export interface TemplateEnv {
+  /** The `metadata` of the consumer with this id in the config's `consumers` block. */
+  metadata (consumerId: string): Readonly<Record<string, string>> | undefined
+}
+
+const NO_ENV: TemplateEnv = { metadata: () => undefined }
+
 export function expand (t: Template, ctx: RequestContext): string {
   return typeof t === 'string' ? t : t(ctx)
 }
 
-export function compileTemplate (parts: readonly TemplatePart[]): Template {
+export function compileTemplate (parts: readonly TemplatePart[], env: TemplateEnv = NO_ENV): Template {
   if (parts.length === 1 && typeof parts[0] === 'string') return parts[0]
-  const readers = parts.map(p => typeof p === 'string' ? () => p : reader(p))
+  const readers = parts.map(p => typeof p === 'string' ? () => p : reader(p, env))
   if (readers.length === 1) return readers[0]!
   return (ctx) => {
     let out = ''
@@ -24,7 +32,7 @@ export function compileTemplate (parts: readonly TemplatePart[]): Template {
   }
 }
 
-function reader (v: TemplateVar): (ctx: RequestContext) => string {
+function reader (v: TemplateVar, env: TemplateEnv): (ctx: RequestContext) => string {
   switch (v.kind) {
     case 'request.id': return ctx => ctx.id
     case 'request.method': return ctx => ctx.method
@@ -41,11 +49,18 @@ function reader (v: TemplateVar): (ctx: RequestContext) => string {
       const name = v.arg
       return ctx => clientQuery(ctx.req.url ?? '').get(name) ?? ''
     }
-    // The contract's Consumer keeps an API key's metadata in `claims` (and a JWT's claims there
-    // too), so each variable reads only the kind it names.
+    // A consumer's metadata is config (`consumers.ID.metadata`), whichever way it authenticated;
+    // an API key's own metadata rides in the contract's `claims`, so it is the fallback there.
+    // A JWT's claims are the token's, never metadata.
     case 'consumer.metadata': {
       const key = v.arg
-      return ctx => ctx.consumer?.via === 'apiKey' ? text(ctx.consumer.claims[key]) : ''
+      return ctx => {
+        const c = ctx.consumer
+        if (c === undefined) return ''
+        const m = env.metadata(c.id)
+        if (m !== undefined && Object.hasOwn(m, key)) return m[key]!
+        return c.via === 'apiKey' ? text(c.claims[key]) : ''
+      }
     }
     case 'claim': {
       const path = v.arg
