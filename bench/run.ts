@@ -1,7 +1,7 @@
-// `npm run bench`: the micro benchmarks (router, dispatcher) and the gateway macro benchmark
-// against its peers. BENCH_QUICK=1 makes every part short (a smoke run, not a measurement);
-// BENCH_ONLY=router,dispatcher,gateway,transforms picks parts. A part that cannot run (missing harness or
-// tools) is reported and skipped so the others still print.
+// `npm run bench`: the micro benchmarks (router, dispatcher), the gateway macro benchmark against
+// its peers, and the transform stage's cost. BENCH_QUICK=1 makes every part short (a smoke run, not
+// a measurement); BENCH_ONLY=router,dispatcher,gateway,transforms picks parts. A part that cannot
+// run (missing harness or tools) is reported and skipped so the others still print.
 
 const quick = process.env.BENCH_QUICK === '1'
 const only = new Set((process.env.BENCH_ONLY ?? 'router,dispatcher,gateway,transforms').split(',').map((s) => s.trim()))
