@@ -43,7 +43,7 @@ function ordersHandler (): Handler {
   }
 }
 
-function listen (handler: Handler): Promise<Server> {
+function listen (handler: Handler, port = 0): Promise<Server> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -51,7 +51,7 @@ function listen (handler: Handler): Promise<Server> {
   })
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(server))
+    server.listen(port, '127.0.0.1', () => resolve(server))
   })
 }
 
@@ -73,5 +73,43 @@ export async function startDemoServices (): Promise<DemoServices> {
         s.closeAllConnections()
       })))
     },
+  }
+}
+
+/** The fixed addresses examples/*.yaml point at (`sluice demo --upstreams-only`). */
+export const EXAMPLE_UPSTREAMS = [
+  { name: 'users-1', port: 9001 },
+  { name: 'users-2', port: 9002 },
+  { name: 'orders-1', port: 9003 },
+  { name: 'orders-2', port: 9004 },
+] as const
+
+export interface ExampleUpstreams {
+  readonly urls: ReadonlyArray<{ name: string, url: string }>
+  close (): Promise<void>
+}
+
+/**
+ * The demo services on the ports the example configs use: users on 9001 and 9002, orders on 9003
+ * and 9004 (two instances sharing one order list, so a weighted balancer has somewhere to send).
+ */
+export async function startExampleUpstreams (): Promise<ExampleUpstreams> {
+  const orders = ordersHandler()
+  const servers: Server[] = []
+  const close = (): Promise<void> => Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+    s.close(() => resolve())
+    s.closeAllConnections()
+  }))).then(() => {})
+  try {
+    for (const { name, port } of EXAMPLE_UPSTREAMS) {
+      servers.push(await listen(name.startsWith('users') ? usersHandler(name) : orders, port))
+    }
+  } catch (err) {
+    await close()
+    throw err
+  }
+  return {
+    urls: EXAMPLE_UPSTREAMS.map(({ name, port }) => ({ name, url: `http://127.0.0.1:${port}` })),
+    close,
   }
 }
