@@ -89,6 +89,16 @@ test('npm pack: the tarball installs without install scripts, ships what it need
       `dependency ${dep} is not imported by anything in dist/`)
   }
 
+  // No missing dependency either: every package the shipped code imports is declared (a module that
+  // is only in our node_modules through a devDependency would be missing for a consumer).
+  const declared = new Set(Object.keys(manifest.dependencies ?? {}))
+  for (const m of code.matchAll(/(?:from |import\()'([^'.][^']*)'/g)) {
+    const spec = m[1]!
+    if (spec.startsWith('node:')) continue
+    const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!
+    assert.ok(declared.has(name), `dist/ imports ${spec}, but ${name} is not in dependencies`)
+  }
+
   // The scratch project: a lockfile made of our production entries plus the tarball.
   const scratch = join(dir, 'scratch')
   mkdirSync(scratch)
