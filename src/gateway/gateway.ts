@@ -20,6 +20,7 @@ import { createServer } from './server.js'
 import { ResourceRegistry } from './resources.js'
 import { buildSnapshot, LiveSnapshot } from './snapshot.js'
 import type { Snapshot } from './snapshot.js'
+import type { Target } from './upstream/target.js'
 
 export interface GatewayOptions {
   configPath: string
@@ -68,6 +69,13 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   let accessLog: AccessLog | undefined = first.logging.accessLog ? access : undefined
   let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true })
   let closing: Promise<void> | undefined
+  /** Old snapshots whose requests are not over yet. */
+  const retiring = new Set<LiveSnapshot>()
+
+  /** Targets of `old` that the snapshot in service no longer uses. */
+  function dropped (old: LiveSnapshot): Target[] {
+    return [...old.snapshot.targets].filter(t => !live.snapshot.targets.has(t))
+  }
 
   const server = createServer({
     host: sc.host,
@@ -101,8 +109,19 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     warnOnStaticChanges(old.snapshot.config, cfg)
     logger.level = cfg.logging.level
     accessLog = cfg.logging.accessLog ? access : undefined
-    // Parts the new snapshot still holds stay open; the rest close once the old one's requests are over.
-    old.retire(() => { resources.release(old.snapshot.resources).catch(() => {}) })
+    // Parts the new snapshot still holds stay open; the rest close once the old one's requests are
+    // over. Requests still on them after drainTimeout are cut like a drain's leftovers: their pools
+    // are destroyed (those requests get 502, or a cut response), so a stuck request cannot keep a
+    // dropped upstream's sockets open for good.
+    retiring.add(old)
+    old.retire(() => {
+      retiring.delete(old)
+      resources.release(old.snapshot.resources).catch(() => {})
+    }, {
+      clock,
+      ms: parseDuration(cfg.server.drainTimeout),
+      cut: () => { for (const t of dropped(old)) t.destroy().catch(() => {}) },
+    })
     metrics.configReloads.inc({ result: 'success' })
     logger.info({ routes: cfg.routes.length, upstreams: Object.keys(cfg.upstreams).length }, 'config reloaded')
     return { ok: true }
@@ -125,8 +144,14 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     },
     close () {
       closing ??= (async () => {
-        await server.drain(parseDuration(live.snapshot.config.server.drainTimeout))
-        await resources.closeAll()
+        const drainMs = parseDuration(live.snapshot.config.server.drainTimeout)
+        await server.drain(drainMs)
+        // The drain's deadline cut every exchange, so the pools close at once. Should one still
+        // hold a request no client owns, it is destroyed after another drainTimeout instead of
+        // keeping the process alive.
+        const targets = new Set(live.snapshot.targets)
+        for (const old of retiring) for (const t of old.snapshot.targets) targets.add(t)
+        await closeOrCut(resources.closeAll(), clock, drainMs, () => Promise.all([...targets].map(t => t.destroy())))
         access.flush()
         logger.flush()
       })()
@@ -153,4 +178,18 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     get serving () { return server.listening && !server.draining },
   }
   return gateway
+}
+
+/** Waits for `closing`; if it has not settled after `ms`, runs `cut` and waits for that instead. */
+function closeOrCut (closing: Promise<void>, clock: Clock, ms: number, cut: () => Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(() => { cut().then(() => resolve(), () => resolve()) }, ms)
+    closing.then(() => {
+      timer.cancel()
+      resolve()
+    }, () => {
+      timer.cancel()
+      resolve()
+    })
+  })
 }

@@ -4,7 +4,7 @@
 // with its pool (warm sockets). An upstream whose whole config is unchanged is carried over as is
 // (balancer state included).
 
-import type { Clock, Random } from '../core/clock.js'
+import type { Clock, Random, TimerHandle } from '../core/clock.js'
 import { parseDuration, parseSize } from '../core/duration.js'
 import { stableKey } from '../core/stable-key.js'
 import type { GatewayConfig, UpstreamConfig } from '../config/schema/index.js'
@@ -149,6 +149,7 @@ export class LiveSnapshot {
   readonly snapshot: Snapshot
   inFlight = 0
   #onIdle: (() => void) | undefined
+  #deadline: TimerHandle | undefined
 
   constructor (snapshot: Snapshot) {
     this.snapshot = snapshot
@@ -160,13 +161,22 @@ export class LiveSnapshot {
     if (--this.inFlight === 0 && this.#onIdle !== undefined) {
       const f = this.#onIdle
       this.#onIdle = undefined
+      this.#deadline?.cancel()
       f()
     }
   }
 
-  /** Runs `fn` once no request uses this snapshot any more (now, if none does). */
-  retire (fn: () => void): void {
-    if (this.inFlight === 0) fn()
-    else this.#onIdle = fn
+  /**
+   * Runs `fn` once no request uses this snapshot any more (now, if none does). With `deadline`,
+   * requests still left after `ms` are the ones a drain would cut: `cut` runs then, so that what
+   * they hold is freed (they end with it, and `fn` follows).
+   */
+  retire (fn: () => void, deadline?: { clock: Clock, ms: number, cut: () => void }): void {
+    if (this.inFlight === 0) {
+      fn()
+      return
+    }
+    this.#onIdle = fn
+    if (deadline !== undefined) this.#deadline = deadline.clock.setTimeout(deadline.cut, deadline.ms)
   }
 }

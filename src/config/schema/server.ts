@@ -39,7 +39,8 @@ export const ServerSchema = Type.Object({
   })),
   drainTimeout: Defaulted(Duration({
     default: '30s',
-    description: 'Graceful shutdown budget for in-flight requests.',
+    description: 'Graceful shutdown budget for in-flight requests; past it they are cut. Also how long ' +
+      'requests may keep the upstream pools a reload dropped before those are destroyed.',
   })),
   keepAliveTimeout: Defaulted(Duration({
     default: '5s',
