@@ -65,6 +65,8 @@ interface Setup {
   targets: Target[]
   preserveHost?: boolean
   clock?: Clock
+  /** requestBufferingBytes: bodies with a Content-Length up to this are read in full first. */
+  buffer?: number
   /** Called once the front server has seen a client leave before its response finished. */
   onClientGone?: () => void
 }
@@ -73,7 +75,7 @@ interface Setup {
 async function front (s: Setup): Promise<string> {
   const clock = s.clock ?? systemClock
   const upstream = new Upstream(
-    { name: 'svc', hash: '', balancer: 'random', responseTimeoutMs: 60_000, policies: s.policies },
+    { name: 'svc', hash: '', balancer: 'random', responseTimeoutMs: 60_000, policies: s.policies, requestBufferingBytes: s.buffer },
     s.targets, { clock, random: () => 0 }
   )
   const route: CompiledRoute = {
@@ -234,5 +236,23 @@ test('a streamed body no attempt has touched (connect refused) is still sent who
   const url = await front({ policies: [retry()], targets: [target(await deadUrl()), target(live.url)] })
   const res = await request(url, { method: 'POST', body: ['hello ', 'world'] })
   assert.equal(res.status, 200, res.body)
+  assert.equal((JSON.parse(res.body) as EchoBody).bodyLength, 11)
+})
+
+test('a buffered body (request buffering, bounded) is replayable: the retry sends it whole', async () => {
+  let firstBody = 0
+  const busy = await listen(createServer((req, res) => {
+    req.on('data', (c: Buffer) => { firstBody += c.length })
+    req.on('end', () => { res.writeHead(503).end('busy') })
+  }))
+  const live = await echo('live')
+  const count = counter()
+  const url = await front({
+    policies: [retry({ statuses: [503] }), count], targets: [target(busy), target(live.url)], buffer: 1024,
+  })
+  const res = await request(url, { method: 'POST', headers: { 'content-length': '11' }, body: ['hello ', 'world'] })
+  assert.equal(res.status, 200, res.body)
+  assert.equal(firstBody, 11)
+  assert.equal(count.attempts, 2)
   assert.equal((JSON.parse(res.body) as EchoBody).bodyLength, 11)
 })
