@@ -8,6 +8,9 @@
 //
 // The attempt settles on whichever comes first: the transport's answer, its deadline or the cut.
 // It rejects at once on a cut even if the transport ignores it, since the call must end on time.
+// Settling, it also does what the chain's inner end would otherwise do in promise reactions of
+// their own: the supplier reads the answer (`answered`) and the scheduler's slot is freed
+// (`release`, Scheduler.gate), so a plain call takes two microtask hops fewer.
 
 import type { TimerHandle } from '../core/clock.js'
 import type { PolicyContext } from '../core/policy.js'
@@ -24,6 +27,8 @@ export interface AttemptSupplier {
   readonly origin: string
   /** 0: no per-attempt timeout. */
   readonly requestTimeoutMs: number
+  /** What the supplier does with every answer (counts, feedback pauses) before the caller sees it. */
+  answered (res: AttemptResult): AttemptResult | Promise<AttemptResult>
 }
 
 export class Attempt implements TransportRequest, Expirable, CutWatcher {
@@ -35,6 +40,8 @@ export class Attempt implements TransportRequest, Expirable, CutWatcher {
   #resolve!: (res: AttemptResult) => void
   #reject!: (err: unknown) => void
   #settled = false
+  #constructing = true
+  readonly #release: () => void
   #cut: { reason: unknown } | undefined = undefined
   #ctrl: AbortController | undefined = undefined
   /** The transport's exchange, told of a cut (see TransportRequest.watch). */
@@ -45,8 +52,10 @@ export class Attempt implements TransportRequest, Expirable, CutWatcher {
   readonly #signal: AbortSignal | undefined
   readonly #s: AttemptSupplier
 
-  constructor (apc: PolicyContext<CallState>, s: AttemptSupplier) {
+  /** `release` frees the attempt's scheduler slot; it is called once, after `answered`. */
+  constructor (apc: PolicyContext<CallState>, s: AttemptSupplier, release: () => void) {
     this.#s = s
+    this.#release = release
     const req = apc.meta
     this.method = req.method
     this.path = req.path
@@ -65,6 +74,7 @@ export class Attempt implements TransportRequest, Expirable, CutWatcher {
       else signal.addEventListener('abort', this, { once: true })
     }
     if (s.requestTimeoutMs > 0 && !this.#settled) this.#deadline = s.deadlines.start(s.requestTimeoutMs, this)
+    this.#constructing = false
     if (this.#settled) return
     let p: Promise<AttemptResult>
     try {
@@ -118,7 +128,28 @@ export class Attempt implements TransportRequest, Expirable, CutWatcher {
     this.#deadline?.cancel()
     this.#call?.unwatch(this)
     this.#signal?.removeEventListener('abort', this)
-    if (res !== undefined) this.#resolve(res)
-    else this.#reject(err)
+    if (res === undefined) {
+      // Cut before it was sent: freed a tick later, so the scheduler's pump, which may be starting
+      // this very attempt, is never re-entered from inside itself.
+      if (this.#constructing) queueMicrotask(this.#release)
+      else this.#release()
+      this.#reject(err)
+      return
+    }
+    let out: AttemptResult | Promise<AttemptResult>
+    try {
+      out = this.#s.answered(res)
+    } catch (e) {
+      this.#release()
+      this.#reject(e)
+      return
+    }
+    if (out instanceof Promise) {
+      // A pause (a 429's Retry-After) lands before the slot is freed: the next call must see it.
+      out.then(r => { this.#release(); this.#resolve(r) }, e => { this.#release(); this.#reject(e) })
+      return
+    }
+    this.#release()
+    this.#resolve(out)
   }
 }

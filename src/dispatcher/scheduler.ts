@@ -28,6 +28,14 @@ function noop (): void {}
 
 export interface Scheduler extends Policy<Admission> {
   execute<T, M extends Admission> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T>
+  /**
+   * `execute` for an inner step that frees its own slot: `go` is handed `release`, to call once
+   * when what it started has settled (never from inside `go` itself), so the slot costs no promise
+   * reaction of its own. The supplier's chain ends in this (supplier.ts); it is not a core contract.
+   */
+  gate<T, M extends Admission> (
+    go: (pc: PolicyContext<M>, release: () => void) => Promise<T>, pc: PolicyContext<M>
+  ): Promise<T>
   readonly queued: number
   readonly inFlight: number
   /** Empties the bucket for `ms` (supplier feedback) and re-plans the wake-up timer. */
@@ -103,7 +111,18 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     return p.then(releaseValue, releaseError)
   }
 
-  function start (w: Waiter, now: number): void {
+  /** Runs a pass that holds a slot; `go` frees it (a throw frees it a tick later, like a rejection). */
+  function start<T, M extends Admission> (
+    go: (pc: PolicyContext<M>, release: () => void) => Promise<T>, pc: PolicyContext<M>
+  ): Promise<T> {
+    try {
+      return go(pc, release)
+    } catch (err) {
+      return Promise.reject(err).catch(releaseError)
+    }
+  }
+
+  function startWaiter (w: Waiter, now: number): void {
     perLevel[w.priority]!--
     inFlight++
     w.cleanup()
@@ -137,7 +156,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     // Starts are blocked while a take is pending, so a slot is still free here; only the caller
     // the token was taken for may have left meanwhile, and then the token goes back.
     const w = queue.pop()
-    if (w !== undefined) start(w, now)
+    if (w !== undefined) startWaiter(w, now)
     else refund()
   }
 
@@ -253,10 +272,16 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
   function execute<T, M extends Admission> (
     fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>
   ): Promise<T> {
+    return gate((p: PolicyContext<M>) => run(fn, p), pc)
+  }
+
+  function gate<T, M extends Admission> (
+    go: (pc: PolicyContext<M>, release: () => void) => Promise<T>, pc: PolicyContext<M>
+  ): Promise<T> {
     const meta = pc.meta
     if (meta.reserved === true) {
       meta.reserved = false
-      return run(fn, pc)
+      return start(go, pc)
     }
     const signal = pc.signal
     if (signal.aborted) return Promise.reject(abortError(signal.reason))
@@ -265,7 +290,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     try {
       if (!admitNow(meta, priority, now)) {
         // A pass that must wait listens for its own abort and keeps its own deadline.
-        const d = new Deferred(() => execute(fn, pc))
+        const d = new Deferred(() => gate(go, pc))
         const w = enqueue(new ListeningWaiter(d, meta, leave), priority, now)
         if (w.list !== undefined) {
           w.listen(signal)
@@ -277,7 +302,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     } catch (err) {
       return Promise.reject(err)
     }
-    return run(fn, pc)
+    return start(go, pc)
   }
 
   function release (): void {
@@ -287,6 +312,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
 
   return {
     execute,
+    gate,
     reserve,
     withdraw (w, reason) { leave(w, 'abort', reason) },
     unreserve (meta) {

@@ -93,18 +93,23 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
   const policies: Policy<CallState>[] = []
   if (retry !== undefined) policies.push(retry)
   if (breaker !== undefined) policies.push(breaker)
-  policies.push(scheduler)
   const sends: AttemptSupplier = {
-    transport, deadlines: new Deadlines(clock), origin: config.origin, requestTimeoutMs: config.requestTimeoutMs,
+    transport,
+    deadlines: new Deadlines(clock),
+    origin: config.origin,
+    requestTimeoutMs: config.requestTimeoutMs,
+    answered,
   }
   const cache = config.cache === undefined ? undefined : createResponseCache(config.cache, { clock })
 
   // One attempt. The same function serves every call (the request rides in the payload), so the
-  // policy chain around it is bound once instead of per call.
-  function attempt (apc: PolicyContext<CallState>): Promise<AttemptResult> {
+  // policy chain around it is bound once instead of per call. The scheduler, the chain's last
+  // policy, hands the attempt its slot to free (Scheduler.gate): no promise reaction of its own.
+  function attempt (apc: PolicyContext<CallState>, release: () => void): Promise<AttemptResult> {
     apc.meta.attempts++
-    return new Attempt(apc, sends).promise.then(answered)
+    return new Attempt(apc, sends, release).promise
   }
+  const gated = (pc: PolicyContext<CallState>): Promise<AttemptResult> => scheduler.gate(attempt, pc)
   function answered (res: AttemptResult): AttemptResult | Promise<AttemptResult> {
     supplier.onAttempt?.(res)
     if (!mayAnnouncePause(res.status, res.headers)) return res
@@ -121,7 +126,7 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
     cache,
     transport,
     stats,
-    run: chain(policies, attempt),
+    run: chain(policies, gated),
   }
   return supplier
 }
