@@ -106,3 +106,15 @@ test('the suppliers file and the library read the same defaults from the one sch
   assert.deepEqual(read,
     [10, 30_000, 3, 30_000, 1000, 10 * 1024 * 1024])
 })
+
+test('maxResponseSize is at least one byte, in the file and in the library (0 would fail every answer with a body)', () => {
+  for (const size of [0, '0b', '0.4b', '0mb']) {
+    assert.throws(() => normalizeOptions({ suppliers: { a: { baseUrl: 'http://x', maxResponseSize: size } } }),
+      (err: unknown) => err instanceof InvalidOptionsError && /suppliers\.a\.maxResponseSize.*at least 1 byte/.test(err.message),
+      String(size))
+  }
+  assert.throws(
+    () => loadYamlText('suppliers:\n  a:\n    baseUrl: http://x\n    maxResponseSize: 0b\n', 's.yaml', DispatcherConfigSchema, checkDispatcherConfig),
+    /s\.yaml:4:\d+.*maxResponseSize.*at least 1 byte/s)
+  assert.equal(normalizeOptions({ suppliers: { a: { baseUrl: 'http://x', maxResponseSize: 1 } } }).suppliers.get('a')!.maxResponseBytes, 1)
+})

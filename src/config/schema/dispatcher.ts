@@ -82,7 +82,7 @@ export const SupplierSchema = Type.Object({
     defaultPause: Def(Duration({ default: '1s', description: 'Pause after a 429 that names no reset' })),
     maxPause: Def(Duration({ default: '60s', description: 'Longest pause a supplier header can impose' })),
   }, { ...strict, default: {}, description: 'How the supplier\'s own 429 and rate-limit headers pause its bucket.' })),
-  maxResponseSize: Def(Size({ default: '10mb', description: 'Largest answer body read into memory; a larger one fails the attempt with SLC_RESPONSE_TOO_LARGE' })),
+  maxResponseSize: Def(Size({ default: '10mb', description: 'Largest answer body read into memory, at least 1b; a larger one fails the attempt with SLC_RESPONSE_TOO_LARGE' })),
 }, strict)
 
 const MemoryStore = Type.Object({
