@@ -1,7 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { CONNECT_FAILURES, isNeutral, kindOf, retryableCode } from './error-kinds.js'
-import { AbortedError, BadGatewayError, InvalidOptionsError, QueueFullError, UpstreamTimeoutError } from './errors.js'
+import {
+  AbortedError, BadGatewayError, InvalidOptionsError, QueueFullError, ResponseTooLargeError, UpstreamTimeoutError,
+} from './errors.js'
 
 const coded = (code: string): Error => Object.assign(new Error(code), { code })
 
@@ -17,6 +19,8 @@ test('one table decides retry and the breaker, for our errors and for Node/undic
     ['undici invalid argument', coded('UND_ERR_INVALID_ARG'), true, undefined],
     ['undici closed pool', coded('UND_ERR_DESTROYED'), true, undefined],
     ['queue full', new QueueFullError('q', 1), true, undefined],
+    // Sent, but the answer broke the caller's own limit: the same again would fail the same way.
+    ['response too large', new ResponseTooLargeError('t', 1), true, undefined],
     ['aborted with a network cause', new AbortedError('x', { cause: coded('ECONNRESET') }), true, undefined],
     ['a bug', new TypeError('x is undefined'), false, undefined],
     ['an unlisted code', coded('EACCES'), false, undefined],

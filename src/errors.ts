@@ -7,8 +7,10 @@ const BRAND = Symbol.for('sluice.error')
 
 /**
  * Who an error blames, which is all the policies need to know:
- * - `caller`: the request or the options are wrong; nothing was sent. Never retried, and says nothing
- *   about the upstream's health (one bad call must not open a breaker for everyone).
+ * - `caller`: the request or the caller's own options are wrong for this call, so sending it again
+ *   cannot help. Nothing was sent, except when the answer broke the caller's own limit
+ *   (SLC_RESPONSE_TOO_LARGE). Never retried, and says nothing about the upstream's health (one bad
+ *   call must not open a breaker for everyone).
  * - `refused`: one of our own gates turned the call away (limits, queue, open circuit, store). Never
  *   retried (that only adds load where load is the problem); neutral to the breaker.
  * - `cancelled`: the caller or the process stopped the work (abort, shutdown). Neutral, not retried.
@@ -303,7 +305,10 @@ export class BadGatewayError extends SluiceError {
 /** A supplier's answer was larger than the supplier's `maxResponseSize` (dispatcher). */
 export class ResponseTooLargeError extends SluiceError {
   static readonly code = 'SLC_RESPONSE_TOO_LARGE'
-  // The supplier is healthy and would answer the same again: not retried, not a breaker failure.
+  // The request was sent, but the caller's own limit refused the answer: the supplier is healthy
+  // and would answer the same again, so it is not retried and not a breaker failure, and a rerun
+  // of \`sluice dispatch\` keeps it as final. No other kind says that (\`refused\` turns a call away
+  // before it is sent, and is redone), so \`caller\` says it too (see the kind list above).
   static readonly kind = 'caller'
   static readonly meaning = "A supplier's answer was larger than its `maxResponseSize` (default 10mb); the dispatcher stopped reading it and closed the connection."
   constructor (readonly target: string, readonly limitBytes: number, options?: SluiceErrorOptions) {
