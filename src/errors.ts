@@ -227,7 +227,7 @@ export class KeyStoreUnavailableError extends SluiceError {
 export class RateLimitedError extends SluiceError {
   static readonly code = 'SLC_RATE_LIMITED'
   static readonly kind = 'refused'
-  static readonly meaning = "Reserved for the gateway's rate-limit stage, which is not built yet: nothing raises it today."
+  static readonly meaning = "A limit of the route's `rateLimits` (or the consumer's plan) refused the request; `Retry-After` says when the next one can pass."
   declare readonly retryAfterMs: number
   constructor (retryAfterMs: number, options?: SluiceErrorOptions) {
     super(RateLimitedError.code, 429, 'Rate limit exceeded', { ...options, retryAfterMs })

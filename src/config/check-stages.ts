@@ -39,6 +39,40 @@ function checkCors (options: StageOptions['cors'], at: ConfigPath, report: Repor
   })
 }
 
+function checkRateLimits (options: StageOptions['rateLimits'], config: GatewayConfig, at: ConfigPath, report: Report): void {
+  const names = new Set<string>()
+  options.forEach((o, i) => {
+    const here = [...at, i]
+    if (o.plan === true) {
+      const extra = (['name', 'requests', 'per', 'burst'] as const).filter(k => o[k] !== undefined)
+      if (extra.length > 0) report([...here, extra[0]!], `a { plan: true } entry takes no ${extra.join(', ')}: the plan's limits apply`)
+      if (config.plans === undefined) report([...here, 'plan'], 'plan: true needs a top-level plans section')
+      return
+    }
+    for (const k of ['name', 'requests', 'per'] as const) {
+      if (o[k] === undefined) report(here, `missing ${k} (or write { plan: true } for the consumer's plan limits)`)
+    }
+    if (o.name !== undefined) {
+      if (names.has(o.name)) report([...here, 'name'], `duplicate limit name "${o.name}" in this route`)
+      names.add(o.name)
+    }
+  })
+}
+
+function checkPlans (config: GatewayConfig, report: Report): void {
+  for (const [plan, limits] of Object.entries(config.plans ?? {})) {
+    const names = new Set<string>()
+    limits.forEach((l, i) => {
+      if (names.has(l.name)) report(['plans', plan, i, 'name'], `duplicate limit name "${l.name}" in plan ${plan}`)
+      names.add(l.name)
+    })
+  }
+  const dflt = config.rateLimiting.defaultPlan
+  if (dflt !== undefined && config.plans?.[dflt] === undefined) {
+    report(['rateLimiting', 'defaultPlan'], `unknown plan "${dflt}" (not in plans)`)
+  }
+}
+
 export function checkStages (config: GatewayConfig, report: Report): void {
   const each = (options: Partial<Pick<StageOptions, GlobalStageKey>>, at: ConfigPath): void => {
     if (options.headers !== undefined) checkHeaders(options.headers, [...at, 'headers'], report)
@@ -47,5 +81,9 @@ export function checkStages (config: GatewayConfig, report: Report): void {
     if (options.transform !== undefined) checkTransform(options.transform, [...at, 'transform'], report)
   }
   each(config, [])
-  config.routes.forEach((route, i) => { each(route, ['routes', i]) })
+  config.routes.forEach((route, i) => {
+    each(route, ['routes', i])
+    if (route.rateLimits !== undefined) checkRateLimits(route.rateLimits, config, ['routes', i, 'rateLimits'], report)
+  })
+  checkPlans(config, report)
 }

@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox'
 import { AuthConfigSchema, ConsumersSchema } from './auth.js'
 import { Defaulted } from './common.js'
 import { AdminSchema, LoggingSchema, ServerSchema } from './server.js'
+import { PlansSchema, RateLimitingSchema } from './rate-limits.js'
 import { RoutesSchema } from './routes.js'
 import { GlobalStageSchemas, optionalKeys } from './stages.js'
 import { UpstreamsSchema } from './upstreams.js'
@@ -15,6 +16,8 @@ export const GatewayConfigSchema = Type.Object({
   routes: RoutesSchema,
   consumers: Type.Optional(ConsumersSchema),
   auth: Type.Optional(AuthConfigSchema),
+  rateLimiting: Defaulted(RateLimitingSchema),
+  plans: Type.Optional(PlansSchema),
   ...optionalKeys(GlobalStageSchemas),
 }, {
   additionalProperties: false,
@@ -31,4 +34,5 @@ export type { RouteConfig, RouteMatch } from './routes.js'
 export type { GlobalStageKey, StageKey, StageOptions } from './stages.js'
 export { GlobalStageSchemas } from './stages.js'
 export type { ApiKeysConfig, AuthConfig, ConsumerConfig, JwtProviderConfig } from './auth.js'
+export type { PlanLimitConfig, PlansConfig, RateLimitConfig, RateLimitingConfig } from './rate-limits.js'
 export { BALANCERS } from './upstreams.js'

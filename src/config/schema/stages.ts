@@ -13,6 +13,7 @@ import { AuthStageSchema } from './auth.js'
 import { Cidr } from './common.js'
 import { CorsStageSchema } from './cors.js'
 import { TransformStageSchema } from './transform.js'
+import { RateLimitsStageSchema } from './rate-limits.js'
 
 // RFC 9110 §5.1 token; values: no CR, LF or NUL (§5.5), so a config value cannot split a header.
 const HEADER_NAME = '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$'
@@ -51,6 +52,7 @@ export const StageSchemas = {
   ipRules: IpRulesStageSchema,
   cors: CorsStageSchema,
   auth: AuthStageSchema,
+  rateLimits: RateLimitsStageSchema,
   transform: TransformStageSchema,
 }
 

@@ -45,6 +45,13 @@ export interface StoreErrorEvent {
 
 export type StoreEvent = StoreErrorEvent
 
+/** One bucket of a batch take (`LimiterStore.takeAll`). Keys within one batch are distinct. */
+export interface TakeRequest {
+  readonly key: string
+  readonly cost: number
+  readonly rule: BucketRule
+}
+
 export interface LimiterStore {
   /** Takes `cost` tokens from `key`'s bucket, or says how long until `cost` tokens are there. */
   take (key: string, cost: number, rule: BucketRule): Decision | Promise<Decision>
@@ -54,6 +61,13 @@ export interface LimiterStore {
    * caller (who already had it). Returns `out.ok`. Absent on stores that must await (Redis).
    */
   tryTakeSync? (key: string, cost: number, rule: BucketRule, now: number, out: DecisionOut): boolean
+  /**
+   * Takes from several buckets as one decision (the gateway's limits of one request): every bucket
+   * is charged if every one allows, none otherwise, so a request refused by one limit costs the
+   * others nothing. Decisions come in `requests` order; an `ok` one reads as if charged. A store
+   * that can be shared answers in one round trip.
+   */
+  takeAll? (requests: readonly TakeRequest[]): Decision[] | Promise<Decision[]>
   /** Gives back tokens a cancelled request reserved (never above `burst`). */
   refund (key: string, cost: number, rule: BucketRule): void | Promise<void>
   /** Empties `key`'s bucket for `forMs` from now: a supplier announced its window is spent. */

@@ -101,3 +101,16 @@ test('a key written at least once per maxKeys / 2 new keys is never evicted by a
   assert.equal(store.take('hot', 1, rule).ok, false, 'hot kept its empty bucket')
   assert.ok(store.size <= 100)
 })
+
+test('takeAll charges every bucket when all allow, and none when one refuses', () => {
+  const clock = new ManualClock()
+  const store = createMemoryStore({ clock })
+  const small: BucketRule = { rate: 2, periodMs: 1000, burst: 2 }
+  const batch = [{ key: 'big', cost: 1, rule }, { key: 'small', cost: 1, rule: small }]
+  assert.deepEqual(store.takeAll(batch).map(d => d.ok), [true, true])
+  assert.deepEqual(store.takeAll(batch).map(d => d.ok), [true, true])
+  const refused = store.takeAll(batch)
+  assert.deepEqual(refused.map(d => d.ok), [true, false])
+  assert.deepEqual(refused[1], { ok: false, retryAfterMs: 500, remaining: 0, resetMs: 1000 })
+  assert.equal(store.take('big', 1, rule).remaining, 7, 'the refused batch charged big nothing (10 - 2 - this one)')
+})

@@ -5,7 +5,7 @@
 import { systemClock } from '../clock.js'
 import type { Clock } from '../clock.js'
 import { InvalidOptionsError } from '../../errors.js'
-import type { BucketRule, Decision, DecisionOut, LimiterStore } from './limiter.js'
+import type { BucketRule, Decision, DecisionOut, LimiterStore, TakeRequest } from './limiter.js'
 import { gcraPause, gcraRefund, gcraTake, gcraTakeInto } from './token-bucket.js'
 
 export interface MemoryStoreOptions {
@@ -20,6 +20,7 @@ export interface MemoryStore extends LimiterStore {
   tryTakeSync (key: string, cost: number, rule: BucketRule, now: number, out: DecisionOut): boolean
   refund (key: string, cost: number, rule: BucketRule): void
   pause (key: string, forMs: number, rule: BucketRule): void
+  takeAll (requests: readonly TakeRequest[]): Decision[]
   /** Buckets held now (full ones may linger until a write looks at them). */
   readonly size: number
 }
@@ -90,6 +91,17 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
       const tat = gcraTakeInto(read(slot, now), now, cost, rule, out)
       if (out.ok) write(key, slot, tat, now)
       return out.ok
+    },
+
+    takeAll (requests: readonly TakeRequest[]): Decision[] {
+      // Decide every bucket against the TATs as they stand, then write only if all allow: nothing
+      // runs in between (one synchronous call), so the batch is atomic within this process.
+      const now = clock.now()
+      const results = requests.map(r => gcraTake(read(tats.get(r.key), now), now, r.cost, r.rule))
+      if (results.every(r => r.decision.ok)) {
+        requests.forEach((r, i) => { write(r.key, tats.get(r.key), results[i]!.tat, now) })
+      }
+      return results.map(r => r.decision)
     },
 
     refund (key: string, cost: number, rule: BucketRule): void {

@@ -28,6 +28,7 @@ import { createCorsStage } from './cors.js'
 import { createForwardedStage } from './forwarded.js'
 import { createHeadersStage } from './headers.js'
 import { createIpRulesStage } from './ip-rules.js'
+import { createRateLimitsStage } from './rate-limits.js'
 import { createRequestIdStage } from './request-id.js'
 import { createTransformStage } from './transform.js'
 
@@ -59,6 +60,7 @@ const CONFIGURED: readonly Configured[] = [
   { key: 'cors', create: createCorsStage },
   { key: 'auth', create: createAuthenticationStage },
   { key: 'auth', create: createAuthorizationStage },
+  { key: 'rateLimits', create: createRateLimitsStage },
   { key: 'transform', create: createTransformStage },
 ]
 
