@@ -12,8 +12,8 @@ import type { Static, TOptional, TSchema } from '@sinclair/typebox'
 import { AuthStageSchema } from './auth.js'
 import { Cidr } from './common.js'
 import { CorsStageSchema } from './cors.js'
-import { TransformStageSchema } from './transform.js'
 import { RateLimitsStageSchema } from './rate-limits.js'
+import { TransformStageSchema } from './transform.js'
 
 // RFC 9110 §5.1 token; values: no CR, LF or NUL (§5.5), so a config value cannot split a header.
 const HEADER_NAME = '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$'
