@@ -5,7 +5,8 @@
 // shares a counter with another route's) and `p|<plan>|<limit id>|<consumer>` for plan limits
 // (the consumer's wherever it calls from). Keys are built from client input in keys.ts, bounded.
 
-import type { StageOptions } from '../../config/schema/index.js'
+import type { Clock } from '../../core/clock.js'
+import type { GatewayConfig, StageOptions } from '../../config/schema/index.js'
 import type { Decision, TakeRequest } from '../../core/limiter/limiter.js'
 import { RateLimitedError } from '../../errors.js'
 import type { RequestContext, Stage } from '../contract.js'
@@ -15,11 +16,20 @@ import type { KeyFn } from '../rate-limits/keys.js'
 import { compileLimit } from '../rate-limits/limits.js'
 import type { CompiledLimit } from '../rate-limits/limits.js'
 import { useLimiterStore } from '../rate-limits/store.js'
-import type { StageDeps } from './index.js'
+import type { Metrics } from '../../observability/metrics.js'
+import type { ResourceSet } from '../resources.js'
 
 type Result = 'allowed' | 'rejected'
 
-export function createRateLimitsStage (options: StageOptions['rateLimits'], deps: StageDeps): Stage {
+/** What the factory uses of the registry's StageDeps (declared here: importing it would be a cycle). */
+export interface RateLimitsDeps {
+  readonly clock: Clock
+  readonly metrics: Metrics
+  readonly config: GatewayConfig
+  readonly resources: ResourceSet
+}
+
+export function createRateLimitsStage (options: StageOptions['rateLimits'], deps: RateLimitsDeps): Stage {
   const { rateLimiting, plans } = deps.config
   const store = useLimiterStore(rateLimiting.store, deps)
   const mode = rateLimiting.headers
