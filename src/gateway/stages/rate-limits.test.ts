@@ -5,11 +5,9 @@ import { test } from 'node:test'
 import { ManualClock } from '../../core/manual-clock.js'
 import type { GatewayConfig } from '../../config/schema/index.js'
 import { RateLimitedError } from '../../errors.js'
-import { createLogger } from '../../observability/logger.js'
 import { createMetrics } from '../../observability/metrics.js'
 import type { Consumer, RequestContext } from '../contract.js'
 import { ResourceRegistry } from '../resources.js'
-import { SlotAllocator } from '../slots.js'
 import { createRateLimitsStage } from './rate-limits.js'
 
 const config = {
@@ -24,14 +22,9 @@ function setup (): { stage: ReturnType<typeof createRateLimitsStage>, metrics: R
   const metrics = createMetrics()
   const stage = createRateLimitsStage([{ plan: true, key: 'ip', algorithm: 'gcra', mode: 'reject' }], {
     clock: new ManualClock(),
-    random: Math.random,
-    logger: createLogger({ level: 'silent' }),
     metrics,
-    trustedProxies: [],
-    slots: new SlotAllocator(),
     config,
     resources: new ResourceRegistry().begin(),
-    baseDir: process.cwd(),
   })
   return { stage, metrics }
 }
