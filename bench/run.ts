@@ -1,10 +1,10 @@
 // `npm run bench`: the micro benchmarks (router, dispatcher), the gateway macro benchmark against
-// its peers, and the transform stage's cost. BENCH_QUICK=1 makes every part short (a smoke run, not
-// a measurement); BENCH_ONLY=router,dispatcher,gateway,transforms picks parts. A part that cannot
-// run (missing harness or tools) is reported and skipped so the others still print.
-
+// its peers, the transform stage's cost and the auth routes' ratio to a plain route (bench/auth.ts).
+// BENCH_QUICK=1 makes every part short (a smoke run, not a measurement);
+// BENCH_ONLY=router,dispatcher,gateway,transforms,auth picks parts. A part that cannot run (missing
+// harness or tools) is reported and skipped so the others still print.
 const quick = process.env.BENCH_QUICK === '1'
-const only = new Set((process.env.BENCH_ONLY ?? 'router,dispatcher,gateway,transforms').split(',').map((s) => s.trim()))
+const only = new Set((process.env.BENCH_ONLY ?? 'router,dispatcher,gateway,transforms,auth').split(',').map((s) => s.trim()))
 
 interface MicroRow { name: string, opsPerSec: number, nsPerOp: number }
 
@@ -43,4 +43,9 @@ await part('gateway', async () => {
 await part('transforms', async () => {
   const { runTransformBench } = await import('./transforms.js')
   return runTransformBench({ quick })
+})
+
+await part('auth', async () => {
+  const { runAuthBench } = await import('./auth.js')
+  return (await runAuthBench({ quick })).table
 })

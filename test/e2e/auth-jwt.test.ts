@@ -49,6 +49,7 @@ routes:
     upstream: a
     auth: { methods: [jwt], scopes: [orders:read] }
     cors: { allowOrigins: [https://app.example.com], allowCredentials: true }
+  - { name: open, match: { path: /open }, upstream: a }
   - name: admin
     match: { path: /admin-only }
     upstream: a
@@ -91,6 +92,16 @@ test('a valid RS256 token reaches the upstream with X-Consumer-Id and forwarded 
   assert.equal(seen['x-team'], 'payments')
   assert.equal(seen['x-consumer-plan'], undefined)
   assert.equal(seen.authorization, `Bearer ${token}`)
+})
+
+test('a route without auth never forwards client-sent X-Consumer-* or forwardClaims headers either', async () => {
+  const res = await call('/open', undefined, { 'x-consumer-id': 'mallory', 'X-Consumer-Plan': 'pro', 'x-user-id': 'root', 'x-other': 'kept' })
+  assert.equal(res.status, 200)
+  const seen = res.json<EchoBody>().headers
+  assert.equal(seen['x-consumer-id'], undefined)
+  assert.equal(seen['x-consumer-plan'], undefined)
+  assert.equal(seen['x-user-id'], undefined)
+  assert.equal(seen['x-other'], 'kept')
 })
 
 test('a valid ES256 token is accepted; a forwarded claim the token lacks is not sent, nor the client copy', async () => {

@@ -3,9 +3,8 @@
 // challenge. Any one accepted method suffices; the first method in `methods` whose credential the
 // request carries decides, so a bad token is not retried as something else.
 //
-// Before anything else it removes every client-sent X-Consumer-* header and every header the
-// gateway itself fills (forwardClaims, the API key header), so an upstream that trusts them
-// cannot be lied to. The consumer id goes upstream as X-Consumer-Id. The Authorization header is
+// Client-sent X-Consumer-* and identity headers are already gone (consumer-headers.ts, built in
+// on every route); the consumer id goes upstream as X-Consumer-Id. The Authorization header is
 // forwarded untouched (upstreams may verify the token again).
 //
 // A token seen before is answered from JwtAuth's cache without a promise, so a reused token costs
@@ -32,12 +31,6 @@ export function createAuthenticationStage (options: StageOptions['auth'], deps: 
   const keyHeader = deps.config.auth?.apiKeys?.header.toLowerCase()
   const order = options.methods.map(m => m === 'apiKey' ? 'apiKey' : 'jwt').filter((m, i, a) => a.indexOf(m) === i)
 
-  const strip = new Set<string>()
-  if (keyHeader !== undefined) strip.add(keyHeader)
-  for (const p of deps.config.auth?.jwt ?? []) {
-    for (const h of Object.keys(p.forwardClaims ?? {})) strip.add(h.toLowerCase())
-  }
-
   function accept (ctx: RequestContext, consumer: Verified['consumer'], forward: readonly string[]): undefined {
     ctx.consumer = consumer
     ctx.upstreamHeaders.push('x-consumer-id', consumer.id, ...forward)
@@ -59,7 +52,6 @@ export function createAuthenticationStage (options: StageOptions['auth'], deps: 
   return {
     name: 'authentication',
     onRequest (ctx) {
-      removeSpoofed(ctx.upstreamHeaders, strip)
       for (const method of order) {
         if (method === 'jwt') {
           const token = bearer(ctx.headers.authorization)
@@ -90,16 +82,4 @@ function bearer (authorization: string | undefined): string | undefined {
   if (authorization.slice(0, 7).toLowerCase() !== 'bearer ') return undefined
   const token = authorization.slice(7).trim()
   return token === '' ? undefined : token
-}
-
-/** Drops X-Consumer-* and the gateway-filled headers from the flat upstream list, in one pass. */
-function removeSpoofed (flat: string[], names: ReadonlySet<string>): void {
-  let w = 0
-  for (let r = 0; r < flat.length; r += 2) {
-    const name = flat[r]!.toLowerCase()
-    if (name.startsWith('x-consumer-') || names.has(name)) continue
-    flat[w++] = flat[r]!
-    flat[w++] = flat[r + 1]!
-  }
-  flat.length = w
 }

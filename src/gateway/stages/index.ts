@@ -7,7 +7,7 @@
 // for stages whose onRequest started, so a stage that decorates every reply sits above the
 // stages that may answer locally):
 //
-//   requestId → forwarded                           built in, every route
+//   requestId → forwarded (→ consumerHeaders)        built in, every route (the last once `auth` is set)
 //   headers                                         fixed response headers
 //   ipRules → cors → authentication → authorization → rateLimits → transform (request side)
 //   ── upstream ──
@@ -24,6 +24,7 @@ import type { ResourceSet } from '../resources.js'
 import type { SlotAllocator } from '../slots.js'
 import { createAuthenticationStage } from './authentication.js'
 import { createAuthorizationStage } from './authorization.js'
+import { createConsumerHeadersStage } from './consumer-headers.js'
 import { createCorsStage } from './cors.js'
 import { createForwardedStage } from './forwarded.js'
 import { createHeadersStage } from './headers.js'
@@ -77,6 +78,7 @@ export class StageBuilder {
     this.#builtins = Object.freeze([
       createRequestIdStage(),
       createForwardedStage({ trustedProxies: deps.trustedProxies }),
+      ...(config.auth === undefined ? [] : [createConsumerHeadersStage(config)]),
     ])
   }
 
