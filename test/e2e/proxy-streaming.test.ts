@@ -15,7 +15,10 @@ import { startUpstream } from '../helpers/upstream.js'
 import type { TestUpstream } from '../helpers/upstream.js'
 
 const GiB = 1024 ** 3
-const LIMIT = 100 * 1024 * 1024
+// A gateway that buffered the body would grow by the whole GiB. Node 24 keeps more in its young
+// generation and socket buffers than Node 20 (seen: 104–113 MB of growth on a loaded machine, where
+// Node 20 stays well under 100 MB), so the bound is a quarter of what passes through, not a tuned number.
+const LIMIT = GiB / 4
 let up: TestUpstream
 let child: ChildProcess
 let port: number
