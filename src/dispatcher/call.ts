@@ -12,7 +12,7 @@
 
 import type { Clock, TimerHandle } from '../core/clock.js'
 import { withResolvers } from '../core/resolvers.js'
-import { AbortedError, ShuttingDownError, SluiceError, UpstreamTimeoutError } from '../errors.js'
+import { AbortedError, QueueTimeoutError, ShuttingDownError, SluiceError, UpstreamTimeoutError } from '../errors.js'
 import { cacheKey } from './cache.js'
 import { CallContext } from './call-context.js'
 import { CallState } from './call-state.js'
@@ -97,7 +97,10 @@ export class Call implements Admittee, Cuttable, Expirable {
   }
 
   expire (ms: number): void {
-    this.abort(new UpstreamTimeoutError(this.#s.config.name, ms))
+    // Still waiting for its turn: a queue timeout. Said here, where the call knows it, rather than
+    // found by comparing the clock with the deadline: a host timer may fire up to 1 ms early.
+    const name = this.#s.config.name
+    this.abort(this.#waiting !== undefined ? new QueueTimeoutError(name) : new UpstreamTimeoutError(name, ms))
   }
 
   admitted (): void {
