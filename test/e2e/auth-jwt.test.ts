@@ -144,10 +144,10 @@ test('wrong iss, wrong aud, tampered payload, alg none, HS256 with the RSA publi
   await refused(`${hsHeader}.${body}.${mac}`, 'HS256 signed with the public key')
 })
 
-test('no credentials: 401 with a challenge without an error code (RFC 6750 §3.1), CORS headers on it', async () => {
+test('no credentials: 401 with the invalid_token challenge (as for a bad token), CORS headers on it', async () => {
   const res = await call('/orders', undefined, { origin: 'https://app.example.com' })
   assert.equal(res.status, 401)
-  assert.equal(res.headers['www-authenticate'], 'Bearer realm="sluice"')
+  assert.equal(res.headers['www-authenticate'], 'Bearer realm="sluice", error="invalid_token"')
   assert.equal(res.headers['access-control-allow-origin'], 'https://app.example.com')
   assert.equal(res.headers['access-control-allow-credentials'], 'true')
   assert.equal(res.json<{ error: { code: string, requestId: string } }>().error.requestId, res.headers['x-request-id'])

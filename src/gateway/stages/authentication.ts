@@ -17,8 +17,11 @@ import type { Verified } from '../auth/jwt-auth.js'
 import { apiKeyAuthFor, jwtAuthFor } from '../auth/resources.js'
 import type { AuthDeps } from '../auth/resources.js'
 
-const MISSING = 'Bearer realm="sluice"'
-const INVALID = 'Bearer realm="sluice", error="invalid_token"'
+// Missing and invalid credentials get the same challenge, as the gateway's contract states (one
+// check for clients). RFC 6750 §3.1 would leave the error code out when nothing was sent; that is
+// a SHOULD NOT, and one challenge also tells a prober nothing about which case it hit.
+const MISSING = 'Bearer realm="sluice", error="invalid_token"'
+const INVALID = MISSING
 
 export function createAuthenticationStage (options: StageOptions['auth'], deps: AuthDeps): Stage {
   const jwtMethods = options.methods.filter(m => m === 'jwt' || m.startsWith('jwt:'))
