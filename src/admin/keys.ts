@@ -14,6 +14,7 @@ import type { Clock } from '../core/clock.js'
 import { tryParseDuration } from '../core/duration.js'
 import { createKey, revokeKey, rotateKey } from '../core/keys/manage.js'
 import type { KeyRecord, KeyStore } from '../core/keys/key-store.js'
+import { recordToJson } from '../core/keys/key-store.js'
 import { openKeyStore } from '../core/keys/open-store.js'
 import type { ConsumerConfig, GatewayConfig } from '../config/schema/index.js'
 import { KeyRequestError, RouteNotFoundError, SluiceError } from '../errors.js'
@@ -110,19 +111,10 @@ export function createKeyAdmin (
   }
 }
 
+/** The stored JSON form (ISO dates) without the hash: what the admin API may show. */
 function view (r: KeyRecord): Record<string, unknown> {
-  const iso = (ms: number | undefined): string | undefined => ms === undefined ? undefined : new Date(ms).toISOString()
-  return {
-    id: r.id,
-    consumer: r.consumer,
-    name: r.name,
-    scopes: r.scopes,
-    status: r.status,
-    created: iso(r.created),
-    expires: iso(r.expires),
-    rotatedTo: r.rotatedTo,
-    lastUsed: iso(r.lastUsed),
-  }
+  const { hash: _hash, ...rest } = recordToJson(r)
+  return rest
 }
 
 function duration (value: unknown, field: string): number {
