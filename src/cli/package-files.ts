@@ -2,7 +2,6 @@
 // the working directory, so `npx sluice demo` works from anywhere. This file sits two levels below
 // the package root both as src/cli/*.ts (tsx) and as dist/cli/*.js (built).
 
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = new URL('../../', import.meta.url)
@@ -12,7 +11,4 @@ export function packageFile (relative: string): string {
   return fileURLToPath(new URL(relative, ROOT))
 }
 
-export function packageVersion (): string {
-  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version?: string }
-  return pkg.version ?? '0.0.0'
-}
+export { packageVersion } from '../version.js'

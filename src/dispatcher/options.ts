@@ -11,6 +11,7 @@ import { DispatcherConfigSchema } from '../config/schema/dispatcher.js'
 import type { DispatcherConfig, StoreOptions, SupplierOptions } from '../config/schema/dispatcher.js'
 import { validateValue } from '../config/validate-value.js'
 import { InvalidOptionsError } from '../errors.js'
+import { packageVersion } from '../version.js'
 import type { CacheOptions } from './cache.js'
 import type { FeedbackOptions } from './feedback.js'
 import type { Transport } from './transport.js'
@@ -114,7 +115,17 @@ function breaker (value: SupplierOptions['circuitBreaker']): BreakerConfig | und
   }
 }
 
-function supplier (name: string, s: SupplierOptions, defaults: Filled<DispatcherConfig['queue']>): SupplierConfig {
+/**
+ * A supplier's own headers, names in lower case so that a request's headers replace them whatever
+ * their case (HTTP names are case-insensitive; two spellings would send the header twice).
+ */
+function supplierHeaders (headers: SupplierOptions['headers'], userAgent: string): Readonly<Record<string, string>> {
+  const out: Record<string, string> = { 'user-agent': userAgent }
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v
+  return Object.freeze(out)
+}
+
+function supplier (name: string, s: SupplierOptions, defaults: Filled<DispatcherConfig['queue']>, userAgent: string): SupplierConfig {
   const url = new URL(s.baseUrl)
   const timeouts = s.timeouts as Filled<SupplierOptions['timeouts']>
   const feedback = s.feedback as Filled<SupplierOptions['feedback']>
@@ -136,7 +147,7 @@ function supplier (name: string, s: SupplierOptions, defaults: Filled<Dispatcher
     cache: cache === undefined
       ? undefined
       : { ttlMs: ms(cache.ttl), maxEntries: cache.maxEntries, maxBytes: bytes(cache.maxBytes) },
-    headers: Object.freeze({ ...s.headers }),
+    headers: supplierHeaders(s.headers, userAgent),
     feedback: { defaultPauseMs: ms(feedback.defaultPause), maxPauseMs: ms(feedback.maxPause) },
     maxResponseBytes: bytes(s.maxResponseSize!),
   })
@@ -170,6 +181,7 @@ export function normalizeOptions (options: DispatcherOptions): NormalizedOptions
   }
   const queue = value.queue as Filled<DispatcherConfig['queue']>
   const suppliers = new Map<string, SupplierConfig>()
-  for (const [name, s] of Object.entries(value.suppliers)) suppliers.set(name, supplier(name, s, queue))
+  const userAgent = `sluice/${packageVersion()}`
+  for (const [name, s] of Object.entries(value.suppliers)) suppliers.set(name, supplier(name, s, queue, userAgent))
   return { suppliers, store: ready ?? value.store! }
 }

@@ -76,7 +76,10 @@ function headersFor (req: DispatchRequest, cfg: SupplierConfig): Record<string, 
   const body = req.body
   const json = body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)
   if (req.headers === undefined && !json) return cfg.headers as Record<string, string>
-  return { ...cfg.headers, ...req.headers }
+  // The supplier's names are lower case (options.ts): a request's header replaces it in any case.
+  const out = { ...cfg.headers }
+  for (const k in req.headers) out[k.toLowerCase()] = req.headers[k]!
+  return out
 }
 
 /** `req` has passed checkRequest (request-check.ts); the options it names are read here. */

@@ -2,6 +2,8 @@
 // dispatcher got it (attempts, time queued, cache).
 
 import type { IncomingHttpHeaders } from 'node:http'
+import { inspect } from 'node:util'
+import type { InspectOptionsStylized } from 'node:util'
 
 export type ResponseHeaders = IncomingHttpHeaders
 
@@ -48,4 +50,45 @@ export class DispatchedResponse implements DispatchResponse {
 
   text (): string { return this.body.toString('utf8') }
   json<T = unknown> (): T { return JSON.parse(this.body.toString('utf8')) as T }
+
+  /** `console.log(response)`: what the caller asked for (status, headers, body as text), not a Buffer dump. */
+  [inspect.custom] (depth: number, options: InspectOptionsStylized): string {
+    if (depth < 0) return options.stylize('[DispatchResponse]', 'special')
+    const shown = {
+      status: this.status,
+      headers: this.headers,
+      body: new BodyPreview(this.body),
+      attempts: this.attempts,
+      durationMs: this.durationMs,
+      queuedMs: this.queuedMs,
+      fromCache: this.fromCache,
+    }
+    return `DispatchResponse ${inspect(shown, { ...options, depth: options.depth == null ? options.depth : options.depth - 1 })}`
+  }
+}
+
+/** Text up to PREVIEW characters, cut with the count of bytes left out; bytes when it is not text. */
+const PREVIEW = 1000
+
+class BodyPreview {
+  constructor (readonly body: Buffer) {}
+
+  [inspect.custom] (_depth: number, options: InspectOptionsStylized): string {
+    const head = this.body.subarray(0, PREVIEW * 4)
+    let text: string | undefined
+    try {
+      // `stream` keeps a character cut at the end of `head` from reading as invalid.
+      text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length < this.body.length })
+    } catch {
+      text = undefined
+    }
+    // eslint-disable-next-line no-control-regex -- control bytes are what tell binary from text
+    if (text === undefined || /[\x00-\x08\x0e-\x1f]/.test(text)) {
+      const hex = [...this.body.subarray(0, 32)].map(b => b.toString(16).padStart(2, '0')).join(' ')
+      return options.stylize(`<${this.body.length} bytes: ${hex}${this.body.length > 32 ? ' ...' : ''}>`, 'special')
+    }
+    const shown = text.slice(0, PREVIEW)
+    const more = this.body.length - Buffer.byteLength(shown)
+    return options.stylize(inspect(shown), 'string') + (more > 0 ? `... ${more} more bytes` : '')
+  }
 }

@@ -2,8 +2,18 @@
 // calls (a batch, a shutdown button): one abort listener per signal, however many calls carry it,
 // keeps Node's max-listener warning quiet and each call's link and unlink O(1) (EventTarget's
 // removeEventListener is linear in the listener count). The link goes with the signal's last call.
+//
+// Whatever the signal's reason (its default DOMException, an Error, a string), the call ends with
+// SLC_ABORTED and the reason as its cause: callers match on one code, as undici's do.
 
+import { AbortedError } from '../errors.js'
 import { SlotList } from './slot-list.js'
+
+function callerAbort (reason: unknown): AbortedError {
+  if (reason instanceof AbortedError) return reason
+  const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : undefined
+  return new AbortedError(why === undefined ? 'The call was aborted by its signal' : `The call was aborted by its signal: ${why}`, { cause: reason })
+}
 
 export interface Cuttable {
   abort (reason: unknown): void
@@ -22,7 +32,7 @@ class Link {
 
   handleEvent (): void {
     this.owner.delete(this.signal)
-    const reason = this.signal.reason
+    const reason = callerAbort(this.signal.reason)
     const calls = this.calls.toArray()
     for (const c of calls) this.calls.delete(c)
     for (const c of calls) c.abort(reason)
@@ -35,7 +45,7 @@ export class SignalLinks {
   /** `call` is aborted with the signal's reason when `signal` aborts (at once if it has). */
   link (signal: AbortSignal, call: Cuttable): void {
     if (signal.aborted) {
-      call.abort(signal.reason)
+      call.abort(callerAbort(signal.reason))
       return
     }
     let l = this.#links.get(signal)

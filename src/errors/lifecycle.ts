@@ -66,7 +66,7 @@ export class InvalidOptionsError extends SluiceError {
 export class AbortedError extends SluiceError {
   static readonly code = 'SLC_ABORTED'
   static readonly kind = 'cancelled'
-  static readonly meaning = "The caller's `AbortSignal` fired, or the client went away."
+  static readonly meaning = "The caller's `AbortSignal` fired, whether the call was queued, in flight or between attempts (the signal's reason is the error's `cause`), or the client went away."
   constructor (message = 'The operation was aborted', options?: SluiceErrorOptions) {
     super(AbortedError.code, 499, message, options)
   }

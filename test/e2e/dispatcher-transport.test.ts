@@ -53,7 +53,7 @@ test('the per-attempt timeout cuts the request on the wire, not only the promise
   })
 })
 
-test("the caller's signal aborts a request in flight with the caller's reason", async () => {
+test("the caller's signal aborts a request in flight: SLC_ABORTED, the caller's reason as its cause", async () => {
   let count = 0
   await withServer(() => { count++ }, async (url, cut) => {
     const d = createDispatcher({ suppliers: { s: { baseUrl: url, retry: false } } })
@@ -63,7 +63,7 @@ test("the caller's signal aborts a request in flight with the caller's reason", 
     await received(() => count, 1)
     const reason = new Error('caller left')
     ac.abort(reason)
-    await assert.rejects(call, (err) => err === reason)
+    await assert.rejects(call, (err: Error & { code?: string }) => err.code === 'SLC_ABORTED' && err.cause === reason)
     assert.equal(await closed, '/slow')
     assert.equal(d.metrics().s!.inFlight, 0)
     await d.close()

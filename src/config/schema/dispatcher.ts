@@ -77,7 +77,7 @@ export const SupplierSchema = Type.Object({
     Type.String({ pattern: HEADER_NAME }),
     // writeOnly: a header often carries a credential, which an error message must not repeat.
     Type.String({ pattern: HEADER_VALUE, writeOnly: true, errorMessage: 'must not contain CR, LF or NUL' }),
-    { default: {}, description: 'Headers sent with every call' })),
+    { default: {}, description: 'Headers sent with every call (a request\'s own headers replace them, in any letter case); `user-agent` is `sluice/<version>` unless set here or per request' })),
   feedback: Def(Type.Object({
     defaultPause: Def(Duration({ default: '1s', description: 'Pause after a 429 that names no reset' })),
     maxPause: Def(Duration({ default: '60s', description: 'Longest pause a supplier header can impose' })),
