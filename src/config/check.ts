@@ -3,6 +3,7 @@ import type { GatewayConfig, RouteConfig, UpstreamConfig } from './schema/index.
 import { tryParseDuration } from '../core/duration.js'
 import { COOKIE_NAME_RULE, isCookieName, targetOrigin } from './build-rules.js'
 import { checkAuth } from './check-auth.js'
+import { checkHealth } from './check-health.js'
 import { checkHostPatterns, checkRewriteReplacement } from './check-route-rules.js'
 import { checkStages } from './check-stages.js'
 import { parseCidr } from './cidr.js'
@@ -102,6 +103,7 @@ function checkAffinity (affinity: NonNullable<UpstreamConfig['affinity']>, at: C
 function checkUpstreams (config: GatewayConfig, report: Report): void {
   for (const [name, upstream] of Object.entries(config.upstreams)) {
     checkTargets(upstream, ['upstreams', name], report)
+    checkHealth(upstream, ['upstreams', name], report)
     if (upstream.affinity !== undefined) checkAffinity(upstream.affinity, ['upstreams', name, 'affinity'], report)
     const hashing = upstream.balancer === 'consistent-hash'
     if (hashing && upstream.hashOn === undefined) {

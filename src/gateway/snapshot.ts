@@ -23,6 +23,8 @@ import { StageBuilder } from './stages/index.js'
 import { Target, targetKey } from './upstream/target.js'
 import type { TargetOptions } from './upstream/target.js'
 import { Upstream } from './upstream/upstream.js'
+import type { HealthBus } from './upstream/health/bus.js'
+import { healthParts } from './upstream/health/build.js'
 
 export interface SnapshotDeps {
   clock: Clock
@@ -33,6 +35,8 @@ export interface SnapshotDeps {
   affinityKey: Buffer
   /** Where parts that outlive a snapshot (targets, …) are kept, by the key of their config. */
   resources: ResourceRegistry
+  /** Where active-probe verdicts are shared between the processes of one instance (default: none). */
+  health?: HealthBus
   /** The config file's directory (relative paths in the config); the working directory when unset. */
   baseDir?: string
 }
@@ -74,8 +78,9 @@ function build (config: GatewayConfig, previous: Snapshot | undefined, deps: Sna
     if (prev !== undefined && prev.hash === hash) {
       up = prev
       for (const t of up.targets) set.use(t.key, () => t)
+      for (const [key, part] of up.parts) set.use(key, () => part)
     } else {
-      up = buildUpstream(name, hash, uc, set, deps, parseSize(config.server.requestBuffering))
+      up = buildUpstream(name, hash, uc, set, deps, parseSize(config.server.requestBuffering), prev !== undefined)
     }
     upstreams.set(name, up)
     for (const t of up.targets) targets.add(t)
@@ -106,8 +111,10 @@ function build (config: GatewayConfig, previous: Snapshot | undefined, deps: Sna
 }
 
 function buildUpstream (
-  name: string, hash: string, uc: UpstreamConfig, set: ResourceSet, deps: SnapshotDeps, requestBufferingBytes: number
+  name: string, hash: string, uc: UpstreamConfig, set: ResourceSet, deps: SnapshotDeps, requestBufferingBytes: number,
+  existed: boolean
 ): Upstream {
+  const health = healthParts(name, uc, set, deps, existed)
   const targets = uc.targets.map((tc) => {
     const options: TargetOptions = {
       url: tc.url,
@@ -117,12 +124,15 @@ function buildUpstream (
       connectTimeoutMs: parseDuration(uc.timeouts.connect),
       idleTimeoutMs: parseDuration(uc.timeouts.idle),
     }
+    const state = health.state(tc.url)
     return set.use(targetKey(options, name), () => new Target(options, {
       upstream: name,
       requests: deps.metrics.upstreamRequests,
       recorder: deps.metrics.recorder,
+      state,
     }))
   })
+  health.probe(targets)
   return new Upstream({
     name,
     hash,
@@ -138,6 +148,7 @@ function buildUpstream (
     responseTimeoutMs: parseDuration(uc.timeouts.response),
     uploadIdleTimeoutMs: parseDuration(uc.timeouts.idle),
     requestBufferingBytes,
+    ...health.options,
   }, targets, deps)
 }
 

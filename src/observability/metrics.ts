@@ -12,6 +12,8 @@ export const METRIC_DEFS = {
   httpDuration: { type: 'histogram', name: 'sluice_http_request_duration_seconds', help: 'Time from request start to the end of the response, by route', labels: ['route'] },
   httpInFlight: { type: 'gauge', name: 'sluice_http_requests_in_flight', help: 'Requests being handled now', labels: [] },
   upstreamRequests: { type: 'counter', name: 'sluice_upstream_requests_total', help: 'Attempts sent to upstream targets; code is the status, or 0 when no response came', labels: ['upstream', 'target', 'code'] },
+  upstreamTargetHealthy: { type: 'gauge', name: 'sluice_upstream_target_healthy', help: 'Whether a target takes traffic: 1, or 0 while active health checks hold it down or passive health has ejected it', labels: ['upstream', 'target'] },
+  upstreamEjections: { type: 'counter', name: 'sluice_upstream_ejections_total', help: 'Targets ejected by passive health (outlier ejection)', labels: ['upstream', 'target'] },
   transformSkipped: { type: 'counter', name: 'sluice_transform_skipped_total', help: 'Bodies a JSON transform passed through untouched, by route and reason (not_json, invalid_json, too_large, encoding)', labels: ['route', 'reason'] },
   configReloads: { type: 'counter', name: 'sluice_config_reloads_total', help: 'Config reloads by result (success or failure)', labels: ['result'] },
   authJwksFetches: { type: 'counter', name: 'sluice_auth_jwks_fetches_total', help: 'JWKS fetches by provider and result (success, error); on error the last good keys stay in use', labels: ['provider', 'result'] },

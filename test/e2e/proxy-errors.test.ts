@@ -86,11 +86,11 @@ test('response timeout → 504, and the upstream socket is closed afterwards', {
 
 test('no available target → 503 SLC_UPSTREAM_UNAVAILABLE (UH)', async () => {
   const targets = gw.gateway.snapshot.upstreams.get('gone')!.targets
-  for (const t of targets) t.health = 'unhealthy'
+  for (const t of targets) t.state.setDown(true)
   try {
     await expectError('/gone', 503, 'SLC_UPSTREAM_UNAVAILABLE', {}, 'UH')
   } finally {
-    for (const t of targets) t.health = 'healthy'
+    for (const t of targets) t.state.setDown(false)
   }
 })
 

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { Defaulted, Duration, Name, NAME_PATTERN } from './common.js'
+import { HealthCheckSchema, SlowStartSchema } from './health.js'
 
 export const BALANCERS = ['round-robin', 'weighted', 'least-request', 'random', 'consistent-hash'] as const
 
@@ -66,6 +67,8 @@ export const UpstreamSchema = Type.Object({
   targets: Type.Array(TargetSchema, { minItems: 1, description: 'Servers behind this upstream.' }),
   timeouts: Defaulted(TimeoutsSchema),
   pool: Defaulted(PoolSchema),
+  healthCheck: Type.Optional(HealthCheckSchema),
+  slowStart: Type.Optional(SlowStartSchema),
 }, { additionalProperties: false, description: 'A named group of targets.' })
 
 export const UpstreamsSchema = Type.Record(Name(), UpstreamSchema, {

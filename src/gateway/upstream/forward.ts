@@ -33,6 +33,7 @@ import { Deadlined } from '../../core/deadlines.js'
 import type { DeadlineQueue } from '../../core/deadlines.js'
 import { forwardInformational } from './informational.js'
 import type { Target } from './target.js'
+import type { OutlierEjection } from './health/passive.js'
 
 export class Forward extends Deadlined implements Dispatcher.DispatchHandler, BodySource {
   readonly #ctx: Exchange
@@ -43,6 +44,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   /** The queue the attempt is in (or was in last). */
   #queue: DeadlineQueue
   readonly #upstream: string
+  readonly #passive: OutlierEjection | undefined
   #abortDispatch: ((err?: Error) => void) | undefined = undefined
   #resume: (() => void) | undefined = undefined
   #res: Writable | undefined = undefined
@@ -59,7 +61,8 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   #bodiless = false
 
   constructor (
-    ctx: Exchange, target: Target, answer: Answer, deadlines: DeadlineQueue, uploads: DeadlineQueue, upstream: string
+    ctx: Exchange, target: Target, answer: Answer, deadlines: DeadlineQueue, uploads: DeadlineQueue, upstream: string,
+    passive?: OutlierEjection
   ) {
     super()
     this.#ctx = ctx
@@ -69,6 +72,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
     this.#uploads = uploads
     this.#queue = deadlines
     this.#upstream = upstream
+    this.#passive = passive
     target.inFlight++
     ctx.target = target.id
     ctx.upstreamRequest = this
@@ -122,6 +126,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
     this.#answered = true
     this.#resume = resume
     this.#target.count(statusCode)
+    this.#passive?.record(this.#target.state, statusCode >= 500)
     const headers = filterResponseHeaders(rawHeaders)
     if (statusCode === 204 || statusCode === 304) {
       this.#bodiless = true
@@ -182,7 +187,12 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
     if (this.#answered) return
     this.#answered = true
     this.#queue.remove(this)
-    this.#answer.fail(this.#ctx, this.#classify(err))
+    const classified = this.#classify(err)
+    // Only what says the target is sick counts (passive.ts): not a client that left, nor a body over the limit.
+    if (classified instanceof BadGatewayError || classified instanceof UpstreamTimeoutError) {
+      this.#passive?.record(this.#target.state, true)
+    }
+    this.#answer.fail(this.#ctx, classified)
   }
 
   #cut (err: Error): void {

@@ -9,6 +9,8 @@ import { CodeCounter } from '../../observability/recorder.js'
 import type { Recorder } from '../../observability/recorder.js'
 import type { BalancerTarget, TargetHealth } from './balancers/index.js'
 import { continueSkippingConnector } from './skip-continue.js'
+import { TargetHealthState } from './health/state.js'
+import { systemClock } from '../../core/clock.js'
 
 export interface TargetOptions {
   /** Origin, e.g. http://127.0.0.1:9001 (no path). */
@@ -26,6 +28,8 @@ export interface TargetDeps {
   /** sluice_upstream_requests_total */
   requests: Counter<string>
   recorder: Recorder
+  /** Health verdicts, shared with any other Target of this upstream and origin (health/state.ts). */
+  state?: TargetHealthState
 }
 
 export class Target implements BalancerTarget {
@@ -34,7 +38,7 @@ export class Target implements BalancerTarget {
   /** Identity of everything that shapes the pool; equal keys may share one Target across reloads. */
   readonly key: string
   inFlight = 0
-  health: TargetHealth = 'healthy'
+  readonly state: TargetHealthState
   readonly #pool: Pool
   readonly #requests: CodeCounter
   #closing: Promise<void> | undefined
@@ -43,6 +47,7 @@ export class Target implements BalancerTarget {
     this.id = new URL(options.url).origin
     this.weight = options.weight
     this.key = targetKey(options, deps.upstream)
+    this.state = deps.state ?? new TargetHealthState({ clock: systemClock, upstream: deps.upstream, target: this.id })
     this.#requests = new CodeCounter(deps.recorder, deps.requests, [deps.upstream, this.id])
     this.#pool = new Pool(this.id, {
       connections: options.connections,
@@ -56,6 +61,8 @@ export class Target implements BalancerTarget {
       pipelining: 1,
     })
   }
+
+  get health (): TargetHealth { return this.state.health }
 
   dispatch (opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
     this.#pool.dispatch(opts, handler)

@@ -24,6 +24,10 @@ import { DeadlineQueue } from '../../core/deadlines.js'
 import { Forward } from './forward.js'
 import { attemptBody, bodyReplayable } from './request-body.js'
 import type { Target } from './target.js'
+import { OutlierEjection } from './health/passive.js'
+import type { PassiveHealthOptions } from './health/passive.js'
+import { slowStartPick } from './health/slow-start.js'
+import type { Resource } from '../resources.js'
 
 export interface UpstreamOptions {
   name: string
@@ -39,6 +43,12 @@ export interface UpstreamOptions {
   requestBufferingBytes?: number
   /** Wrapped around each attempt, outermost first (retry, breaker, bulkhead, …). */
   policies?: readonly Policy[]
+  /** healthCheck.passive: outlier ejection from the attempts' outcomes. */
+  passive?: PassiveHealthOptions
+  /** slowStart: a target's share ramps up over this long after it becomes available; 0 = off. */
+  slowStartMs?: number
+  /** Keyed parts besides the targets (health states, probes, …) a reload that keeps this upstream keeps too. */
+  parts?: ReadonlyArray<readonly [key: string, part: Resource]>
 }
 
 export interface UpstreamDeps {
@@ -61,11 +71,15 @@ export class Upstream implements Terminal {
   readonly name: string
   readonly hash: string
   readonly targets: readonly Target[]
+  readonly parts: ReadonlyArray<readonly [key: string, part: Resource]>
   readonly #balancer: Balancer<Target>
   readonly #deadlines: DeadlineQueue
   readonly #uploads: DeadlineQueue
   readonly #policy: Policy | undefined
   readonly #bufferLimit: number
+  readonly #passive: OutlierEjection | undefined
+  readonly #slowStartMs: number
+  readonly #deps: UpstreamDeps
 
   constructor (options: UpstreamOptions, targets: readonly Target[], deps: UpstreamDeps) {
     this.name = options.name
@@ -81,6 +95,12 @@ export class Upstream implements Terminal {
     const policies = options.policies ?? []
     this.#policy = policies.length === 0 ? undefined : wrap(...policies)
     this.#bufferLimit = options.requestBufferingBytes ?? 0
+    this.parts = options.parts ?? []
+    this.#passive = options.passive === undefined
+      ? undefined
+      : new OutlierEjection(options.passive, targets.map(t => t.state))
+    this.#slowStartMs = options.slowStartMs ?? 0
+    this.#deps = deps
   }
 
   call (ctx: Exchange, answer: Answer): void {
@@ -127,8 +147,11 @@ export class Upstream implements Terminal {
 
   #send (ctx: Exchange, answer: Answer, tried?: Set<Target>): Forward | undefined {
     // Another target than the ones tried, if there is one; else the only ones there are.
-    const target = (tried !== undefined && tried.size > 0 ? this.#balancer.pick(ctx, tried) : undefined) ??
+    let target = (tried !== undefined && tried.size > 0 ? this.#balancer.pick(ctx, tried) : undefined) ??
       this.#balancer.pick(ctx)
+    if (target !== undefined && this.#slowStartMs > 0) {
+      target = slowStartPick(this.#balancer, ctx, target, tried, this.#slowStartMs, this.#deps)
+    }
     if (target === undefined) {
       answer.fail(ctx, new UpstreamUnavailableError(this.name))
       return undefined
@@ -136,7 +159,7 @@ export class Upstream implements Terminal {
     tried?.add(target)
     // Options first: should building them throw, no attempt has been counted or queued yet.
     const opts = dispatchOptions(ctx)
-    const fwd = new Forward(ctx, target, answer, this.#deadlines, this.#uploads, this.name)
+    const fwd = new Forward(ctx, target, answer, this.#deadlines, this.#uploads, this.name, this.#passive)
     target.dispatch(opts, fwd)
     return fwd
   }
