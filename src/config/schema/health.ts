@@ -30,8 +30,7 @@ export const ActiveHealthSchema = Type.Object({
   })),
 }, {
   additionalProperties: false,
-  description: 'Active health checks: every target is probed on its own connection; with `server.workers` > 1 ' +
-    'one worker probes and all of them see the result.',
+  description: 'Active health checks: every target is probed on its own connection.',
 })
 
 export const PassiveHealthSchema = Type.Object({
