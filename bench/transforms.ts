@@ -1,7 +1,10 @@
 // Transform overhead (issue 11): one Sluice process, three routes to the same upstream, measured in
 // turn inside each round so slow and fast periods of the machine hit all three alike.
 //
-//   plain    no transform (today's speed; the bar's baseline)
+//   before   the plain route on the code just before the transform stage existed (a second
+//            Sluice, checked out from git into a temporary worktree): "a route without transforms
+//            keeps today's speed" is plain ÷ before
+//   plain    no transform (the bar's baseline)
 //   headers  request set/add/remove/rename with templates, response remove/set   bar: ≥ 0.95× plain
 //   json     a 1 KiB JSON response with remove (incl. `*`), rename and set       reported
 //
@@ -9,11 +12,13 @@
 // 1 KiB of JSON) and wrk share core 0. CPU per request is Sluice's own utime+stime from
 // /proc over the run, divided by the requests wrk completed.
 //
-// Knobs (env): BENCH_TRANSFORMS_ROUNDS [5], BENCH_TRANSFORMS_SECONDS [5] per measurement.
+// Knobs (env): BENCH_TRANSFORMS_ROUNDS [5], BENCH_TRANSFORMS_SECONDS [5] per measurement,
+// BENCH_TRANSFORMS_BEFORE [ef98cdb^, the parent of the commit that added the transform stage; `none`
+// skips it]. Only one Sluice is loaded at a time, both pinned to the proxy core.
 
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,7 +29,8 @@ const LOAD_CORE = 0
 const PROXY_CORE = 1
 const CONNECTIONS = 32
 const ROUTES = ['plain', 'headers', 'json'] as const
-type Route = typeof ROUTES[number]
+type Route = typeof ROUTES[number] | 'before'
+const BEFORE_REV = process.env.BENCH_TRANSFORMS_BEFORE ?? 'ef98cdb^'
 
 const JSON_1K = JSON.stringify({
   id: 'ord_1',
@@ -56,7 +62,8 @@ ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(k => `  ${k}_temp_pat
 }
 `
 
-const config = (port: number, upstream: number): string => `
+/** What the code before transforms also understands: the plain route alone. */
+const plainConfig = (port: number, upstream: number): string => `
 server: { port: ${port}, host: 127.0.0.1, workers: 1 }
 admin: { host: 127.0.0.1, port: 0 }
 logging: { level: warn, accessLog: false }
@@ -64,6 +71,8 @@ upstreams:
   up: { targets: [{ url: "http://127.0.0.1:${upstream}" }] }
 routes:
   - { name: plain, match: { path: /plain }, upstream: up }
+`
+const config = (port: number, upstream: number): string => plainConfig(port, upstream) + `
   - name: headers
     match: { path: /headers }
     upstream: up
@@ -162,39 +171,67 @@ export async function runTransformBench (options: TransformBenchOptions = {}): P
     writeFileSync(join(dir, 'sluice.yaml'), config(gwPort, upPort))
     children.push(spawn('taskset', ['-c', String(LOAD_CORE), 'nginx', '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'nginx-error.log')],
       { stdio: 'ignore' }))
-    const gw = spawn('taskset', ['-c', String(PROXY_CORE), process.execPath, '--import', 'tsx',
-      join(ROOT, 'src/cli/main.ts'), 'start', '-c', join(dir, 'sluice.yaml')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+    const gw = startSluice(ROOT, join(dir, 'sluice.yaml'))
     children.push(gw)
     const base = `http://127.0.0.1:${gwPort}`
-    for (const r of ROUTES) await waitFor(`${base}/${r}`)
-    for (const r of ROUTES) await wrk(`${base}/${r}`, 1)
+    // Each measured thing: the process whose CPU is counted and the URL wrk loads.
+    const targets: Array<{ route: Route, pid: number, url: string }> =
+      ROUTES.map(route => ({ route, pid: gw.pid!, url: `${base}/${route}` }))
+    const old = BEFORE_REV === 'none' ? undefined : checkoutBefore(dir, BEFORE_REV)
+    if (old !== undefined) {
+      const oldPort = await freePort()
+      writeFileSync(join(dir, 'before.yaml'), plainConfig(oldPort, upPort))
+      const before = startSluice(old, join(dir, 'before.yaml'))
+      children.push(before)
+      targets.unshift({ route: 'before', pid: before.pid!, url: `http://127.0.0.1:${oldPort}/plain` })
+    }
+    for (const t of targets) await waitFor(t.url)
+    for (const t of targets) await wrk(t.url, 1)
     const rows: Row[][] = []
     for (let round = 1; round <= rounds; round++) {
       const measured: Row[] = []
-      for (const route of ROUTES) {
-        const before = cpuTicks(gw.pid!)
-        const w = await wrk(`${base}/${route}`, seconds)
-        const ticks = cpuTicks(gw.pid!) - before
+      for (const { route, pid, url } of targets) {
+        const before = cpuTicks(pid)
+        const w = await wrk(url, seconds)
+        const ticks = cpuTicks(pid) - before
         if (w.errors !== '') throw new Error(`${route}: ${w.errors}`)
         measured.push({ route, rps: w.rps, cpuUsPerReq: ticks * TICK_US / w.requests })
       }
       log(`round ${round}: ${measured.map(m => `${m.route} ${Math.round(m.rps)} req/s ${m.cpuUsPerReq.toFixed(1)} µs`).join(', ')}`)
       rows.push(measured)
     }
-    return table(rows)
+    return table(rows, old === undefined ? undefined : BEFORE_REV)
   } finally {
     // SIGTERM, not SIGKILL: the nginx master must live long enough to stop its worker.
     for (const c of children) c.kill('SIGTERM')
     await Promise.all(children.map(c => c.exitCode === null && c.signalCode === null
       ? new Promise(resolve => c.once('exit', resolve))
       : undefined))
+    if (BEFORE_REV !== 'none') spawnSync('git', ['worktree', 'remove', '--force', join(dir, 'before')], { cwd: ROOT })
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-function table (rounds: Row[][]): string {
+function startSluice (root: string, configFile: string): ChildProcess {
+  return spawn('taskset', ['-c', String(PROXY_CORE), process.execPath, '--import', 'tsx',
+    join(root, 'src/cli/main.ts'), 'start', '-c', configFile], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+}
+
+/** The older code in a detached worktree sharing our node_modules; undefined (and said) when git cannot. */
+function checkoutBefore (dir: string, rev: string): string | undefined {
+  const into = join(dir, 'before')
+  const r = spawnSync('git', ['worktree', 'add', '--detach', into, rev], { cwd: ROOT, encoding: 'utf8' })
+  if (r.status !== 0) {
+    log(`no "before" row: git worktree add ${rev} failed (${r.stderr.trim().split('\n').pop() ?? ''})`)
+    return undefined
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(into, 'node_modules'))
+  return into
+}
+
+function table (rounds: Row[][], beforeRev: string | undefined): string {
   const lines = [
-    `Sluice on one core, ${CONNECTIONS} connections, ${rounds.length} round(s) of the three routes in turn; medians.`,
+    `Sluice on one core, ${CONNECTIONS} connections, ${rounds.length} round(s) of the routes in turn; medians.`,
     'req/s ratio: route ÷ plain in the same round. CPU ratio: plain µs ÷ route µs, the throughput ratio a',
     'saturated Sluice core would show (on 2 cores wrk and nginx share one, so req/s is often their limit).',
     '',
@@ -202,12 +239,20 @@ function table (rounds: Row[][]): string {
     '|---|---:|---:|---:|---:|',
   ]
   const pick = (r: Row[], route: Route): Row => r.find(x => x.route === route)!
-  for (const route of ROUTES) {
+  const shown: Route[] = beforeRev === undefined ? [...ROUTES] : ['before', ...ROUTES]
+  for (const route of shown) {
     const of = rounds.map(r => pick(r, route))
     const rps = median(rounds.map(r => pick(r, route).rps / pick(r, 'plain').rps))
     const cpu = median(rounds.map(r => pick(r, 'plain').cpuUsPerReq / pick(r, route).cpuUsPerReq))
-    lines.push(`| ${route} | ${Math.round(median(of.map(x => x.rps))).toLocaleString('en-US')} | ` +
+    const label = route === 'before' ? `plain, before transforms (${beforeRev})` : route
+    lines.push(`| ${label} | ${Math.round(median(of.map(x => x.rps))).toLocaleString('en-US')} | ` +
       `${median(of.map(x => x.cpuUsPerReq)).toFixed(1)} | ${rps.toFixed(3)} | ${cpu.toFixed(3)} |`)
+  }
+  if (beforeRev !== undefined) {
+    const rps = median(rounds.map(r => pick(r, 'plain').rps / pick(r, 'before').rps))
+    const cpu = median(rounds.map(r => pick(r, 'before').cpuUsPerReq / pick(r, 'plain').cpuUsPerReq))
+    lines.push('', `A route without transforms today ÷ the same route before transforms existed: ${rps.toFixed(3)}× req/s, ` +
+      `${cpu.toFixed(3)}× by CPU (everything else that landed since ${beforeRev} is in this ratio too).`)
   }
   return lines.join('\n')
 }
