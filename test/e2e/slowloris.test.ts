@@ -62,18 +62,24 @@ routes: [{ name: app, match: { path: / }, upstream: app }]
     }
   })
 
+  // The normal client asks, one request after another, for as long as the attack lasts. Counting
+  // what it got while attackers were still open (not what it got in a fixed wall-clock span) keeps
+  // the test meaningful on a loaded machine, where the attack and the client slow down together.
   const attackStart = Date.now()
+  let attackOver = false
+  void allClosed.then(() => { attackOver = true })
   const latencies: number[] = []
-  const end = Date.now() + 3000
-  while (Date.now() < end) {
+  let servedDuringAttack = 0
+  while (!attackOver && Date.now() - attackStart < 15_000) {
     const t0 = Date.now()
     const res = await fetch(`${gw}/`, { signal: AbortSignal.timeout(5000), headers: { connection: 'close' } })
     assert.equal(res.status, 200)
     assert.equal(await res.text(), 'ok')
     latencies.push(Date.now() - t0)
+    if (open > 0) servedDuringAttack++
     await new Promise(resolve => setTimeout(resolve, 50))
   }
-  assert.ok(latencies.length >= 10, `only ${latencies.length} requests served in 3 s`)
+  assert.ok(servedDuringAttack >= 5, `only ${servedDuringAttack} requests served while the attack lasted`)
 
   await within(allClosed, 15_000, 'attacking connections still open')
   const closedAt = Date.now() - attackStart
