@@ -3,40 +3,12 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml'
 import type { Document, LineCounter, Node } from 'yaml'
 
-export type ConfigPath = readonly (string | number)[]
+import type { Anchor, ConfigPath } from './config-path.js'
 
-/** `key` points at a map key itself (unknown keys); `value` at the node under the path. */
-export type Anchor = 'key' | 'value'
+export { formatPath, pointerToPath } from './config-path.js'
+export type { Anchor, ConfigPath } from './config-path.js'
 
 export interface Position { line: number, col: number }
-
-/** `['routes', 2, 'upstream']` → `routes[2].upstream`; the empty path is `(root)`. */
-export function formatPath (path: ConfigPath): string {
-  let out = ''
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`
-    else if (/^[^.[\]"\s]+$/.test(seg)) out += out === '' ? seg : `.${seg}`
-    else out += `[${JSON.stringify(seg)}]`
-  }
-  return out === '' ? '(root)' : out
-}
-
-/**
- * RFC 6901 pointer (as TypeBox reports it) → path, using the value to tell array indexes from
- * keys that merely look numeric.
- */
-export function pointerToPath (pointer: string, value: unknown): (string | number)[] {
-  if (pointer === '') return []
-  const path: (string | number)[] = []
-  let cur: unknown = value
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~')
-    const seg = Array.isArray(cur) && /^\d+$/.test(key) ? Number(key) : key
-    path.push(seg)
-    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined
-  }
-  return path
-}
 
 function keyOf (node: unknown): unknown {
   return isScalar(node) ? node.value : node

@@ -4,8 +4,8 @@ import { ValueErrorType } from '@sinclair/typebox/errors'
 import type { TSchema } from '@sinclair/typebox'
 import type { ValueError } from '@sinclair/typebox/errors'
 import { closest, didYouMean } from './hint.js'
-import { pointerToPath } from './locate.js'
-import type { Anchor, ConfigPath } from './locate.js'
+import { pointerToPath } from './config-path.js'
+import type { Anchor, ConfigPath } from './config-path.js'
 
 export interface SchemaIssue {
   /** The node the message is about, as shown before the colon. */

@@ -10,7 +10,7 @@ import { Value } from '@sinclair/typebox/value'
 import { ValueErrorType } from '@sinclair/typebox/errors'
 import type { TSchema } from '@sinclair/typebox'
 import type { ValueError } from '@sinclair/typebox/errors'
-import { formatPath } from './locate.js'
+import { formatPath } from './config-path.js'
 import { toIssue } from './messages.js'
 import type { SchemaIssue } from './messages.js'
 

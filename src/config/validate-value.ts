@@ -3,7 +3,7 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { applyDefaults } from './defaults.js'
 import type { Check } from './load-yaml.js'
-import { formatPath } from './locate.js'
+import { formatPath } from './config-path.js'
 import { schemaIssues } from './schema-issues.js'
 
 /** A copy of the plain data in `value` (defaults are filled into it, never into the caller's object). */

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { packagesLoadedBy } from '../helpers/imports.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'sluice-pack-'))
@@ -130,4 +131,10 @@ test('npm pack: the tarball installs without install scripts, ships what it need
   assert.equal(help.code, 0, help.out)
   assert.match(help.out, new RegExp(`^sluice ${manifest.version.replace(/\./g, '\\.')}: API gateway`))
   assert.match(help.out, /Commands:\n\s+start/)
+
+  // The subpath entries resolve from the installed package, and the dispatcher's stays light.
+  const dispatcherLoads = await packagesLoadedBy('sluice/dispatcher', scratch, [])
+  assert.ok(dispatcherLoads.has('undici'), [...dispatcherLoads].join(', '))
+  for (const name of ['pino', 'prom-client', 'yaml', 'jose']) assert.ok(!dispatcherLoads.has(name), `sluice/dispatcher loaded ${name}`)
+  assert.ok((await packagesLoadedBy('sluice/gateway', scratch, [])).has('pino'))
 })
