@@ -25,6 +25,7 @@ import { runWrk } from './gateway-load.js'
 import { formatQuietRatios, formatRounds, formatSummary, toTsv } from './gateway-report.js'
 import type { Measurement } from './gateway-report.js'
 import { writeManyRoutesConfig } from './gateway-routes.js'
+import { writeAccessLogConfig } from './gateway-variants.js'
 import { caddy, haproxy, nginxProxy, nodePeer, pinned, upstreamNginx } from './gateway-servers.js'
 import type { ServerContext, ServerSpec } from './gateway-servers.js'
 
@@ -133,6 +134,7 @@ function targets (quick: boolean, dir: string): { list: ServerSpec[], versions: 
     { name: `sluice@${v20}`, ...sluice(one, process.execPath) },
     { name: 'sluice@node24', ...sluice(one, n24 ?? ''), missing: n24 === undefined ? 'no Node 24' : undefined },
     { name: `sluice-5000-routes@${v20}`, ...sluice(writeManyRoutesConfig(dir), process.execPath) },
+    { name: `sluice-access-log@${v20}`, ...sluice(writeAccessLogConfig(one, dir), process.execPath) },
   ]
   const keep = process.env.BENCH_GATEWAY_TARGETS?.split(/[\s,]+/).filter(Boolean) ??
     (quick ? ['undici-raw', `sluice@${v20}`, 'sluice@node24'] : undefined)

@@ -1,11 +1,12 @@
 // server.workers > 1: the primary forks N workers that share the listening port (node:cluster),
-// forwards SIGHUP (reload) and SIGTERM/SIGINT (drain) to them, and replaces a worker that dies
+// forwards SIGHUP and SIGUSR1 (reload) and SIGTERM/SIGINT (drain) to them, and replaces a worker that dies
 // unexpectedly. The primary serves nothing itself.
 
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import type { GatewayConfig } from '../config/schema/index.js'
 import { sharedAffinityKeyEnv } from './affinity-key.js'
+import { RELOAD_SIGNALS } from './reload-signals.js'
 
 /** server.workers resolved to a number ("auto" = one per CPU). */
 export function workerCount (config: GatewayConfig): number {
@@ -52,8 +53,8 @@ export async function runClustered (
 
   const live = () => Object.values(cluster.workers ?? {}).filter(w => w !== undefined)
   const forward = (signal: NodeJS.Signals) => () => { for (const w of live()) w.process.kill(signal) }
-  const onHup = forward('SIGHUP')
-  process.on('SIGHUP', onHup)
+  const onReload = RELOAD_SIGNALS.map(s => [s, forward(s)] as const)
+  for (const [s, fn] of onReload) process.on(s, fn)
 
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -78,5 +79,5 @@ export async function runClustered (
       else fork()
     })
   })
-  process.off('SIGHUP', onHup)
+  for (const [s, fn] of onReload) process.off(s, fn)
 }

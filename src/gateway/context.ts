@@ -61,6 +61,7 @@ export class Context implements Exchange {
   params: Record<string, string> = NO_PARAMS
   /** Origin of the target that answered (or was tried last). */
   target: string | undefined = undefined
+  attempts = 0
   /** Final status sent downstream; 0 until the head is written. */
   status = 0
   /** Set by cookie affinity when the response must carry this Set-Cookie value. */

@@ -163,6 +163,8 @@ export interface Exchange extends RequestContext {
   params: Record<string, string>
   /** Origin of the target that answered (or was tried last). */
   target: string | undefined
+  /** Attempts sent to targets so far (each upstream/forward.ts counts itself). */
+  attempts: number
   /** Final status sent downstream; 0 until the head is written. */
   status: number
   /** Set by cookie affinity when the response must carry this Set-Cookie value. */

@@ -16,6 +16,7 @@ import type { Logger } from '../observability/logger.js'
 import { createMetrics } from '../observability/metrics.js'
 import type { Metrics } from '../observability/metrics.js'
 import { processAffinityKey } from './affinity-key.js'
+import { RELOAD_SIGNALS } from './reload-signals.js'
 import { createServer } from './server.js'
 import { ResourceRegistry } from './resources.js'
 import { buildSnapshot, LiveSnapshot } from './snapshot.js'
@@ -41,7 +42,7 @@ export interface Gateway {
   reload (): Promise<ReloadResult>
   /** Graceful drain (server.drainTimeout), then every pool closed. */
   close (): Promise<void>
-  /** Watches configPath (debounced) and SIGHUP; returns the function that stops both. */
+  /** Watches configPath (debounced), SIGHUP and SIGUSR1; returns the function that stops them. */
   watch (): () => void
   readonly config: GatewayConfig
   /** The compiled snapshot new requests start on (read-only view for the admin API and tests). */
@@ -164,11 +165,13 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
         },
         onRestore: () => { logger.warn({ path: opts.configPath }, 'config file watch re-armed') },
       })
+      // SIGUSR1 too (seed 003 sends it). A listener of ours also keeps Node from opening its
+      // inspector on SIGUSR1, which it would otherwise do on a production port.
       const onHup = (): void => { gateway.reload() }
-      process.on('SIGHUP', onHup)
+      for (const s of RELOAD_SIGNALS) process.on(s, onHup)
       return () => {
         watcher.close()
-        process.off('SIGHUP', onHup)
+        for (const s of RELOAD_SIGNALS) process.off(s, onHup)
       }
     },
     get config () { return live.snapshot.config },

@@ -23,10 +23,14 @@ function isThenable<T> (v: T | Promise<T>): v is Promise<T> {
   return typeof (v as { then?: unknown } | undefined)?.then === 'function'
 }
 
-export function createRunner (respond: Respond): Runner {
+/** `failed` sees every error before it becomes a reply (the server logs 502/504 causes there). */
+export function createRunner (respond: Respond, failed?: (ctx: Exchange, err: unknown) => void): Runner {
   const answer: Answer = {
     head: finish,
-    fail (ctx, err) { finish(ctx, toReply(err, ctx)) },
+    fail (ctx, err) {
+      failed?.(ctx, err)
+      finish(ctx, toReply(err, ctx))
+    },
   }
 
   function finish (ctx: Exchange, head: ResponseHead): void {

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net'
 import type { Clock } from '../core/clock.js'
 import { MethodNotAllowedError, RouteNotFoundError } from '../errors.js'
 import type { AccessLog } from '../observability/access-log.js'
+import { createFailureLog } from '../observability/failure-log.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
 import { createClientErrorHandler, createConnectHandler, OpenResponses } from './client-error.js'
@@ -105,7 +106,12 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
   // the half-close test in test/e2e/http-conformance.test.ts fails should it ever change.
   ;(server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
   const guard = new ConnectionGuard(server, { maxConnections: options.maxConnections, idleMs: options.idleTimeoutMs })
-  const runner = createRunner(finish)
+  const failureLog = createFailureLog(logger, clock)
+  const runner = createRunner(finish, (ctx, err) => {
+    const route = ctx.route
+    const site = { reqId: ctx.id, route: route?.name, upstream: route?.upstream.name, target: ctx.target, attempt: ctx.attempts }
+    failureLog(err, site)
+  })
 
   function onRequest (req: IncomingMessage, response: ServerResponse): void {
     const res = response as SluiceResponse
@@ -205,6 +211,8 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
         bytesIn: socket.bytesRead - this.bytesReadAtStart,
         bytesOut: socket.bytesWritten - this.bytesWrittenAtStart,
         flags: ctx.flags,
+        clientIp: ctx.clientIp,
+        consumer: ctx.consumer?.id,
       })
       ;(socket as CountedSocket)[kReadMark] = socket.bytesRead
     }

@@ -33,6 +33,8 @@ const full: AccessRecord = {
   bytesIn: 10,
   bytesOut: 20,
   flags: ['UT', 'DC'],
+  clientIp: '203.0.113.7',
+  consumer: 'acme',
 }
 const bare: AccessRecord = {
   id: 'r2',
@@ -46,6 +48,8 @@ const bare: AccessRecord = {
   bytesIn: 0,
   bytesOut: 5,
   flags: [],
+  clientIp: '::1',
+  consumer: undefined,
 }
 
 test('writes one line per request with every field, flags joined, batched per turn', async () => {
@@ -64,6 +68,9 @@ test('writes one line per request with every field, flags joined, batched per tu
   assert.equal(a!.flags, 'UT,DC')
   assert.equal(a!.target, 'http://127.0.0.1:1')
   assert.equal(a!.msg, 'access')
+  assert.equal(a!.clientIp, '203.0.113.7')
+  assert.equal(a!.consumer, 'acme')
+  assert.equal('consumer' in b!, false)
   assert.equal(b!.flags, '-')
   assert.equal(b!.path, '/b"\\\n', 'odd characters in the path are escaped, one line stays one line')
   assert.equal('route' in b!, false)
@@ -75,6 +82,8 @@ test('the line is the one pino writes for the same fields with the root logger o
   for (const r of [full, bare]) {
     logger.info({
       reqId: r.id,
+      clientIp: r.clientIp,
+      consumer: r.consumer,
       method: r.method,
       path: r.path,
       route: r.route,

@@ -25,6 +25,10 @@ export interface AccessRecord {
   readonly bytesOut: number
   /** Response flags (NR, UT, UF, UR, UH, DC, PL, …); empty when nothing unusual happened. */
   readonly flags: readonly string[]
+  /** The client's address (server.trustedProxies decides whether X-Forwarded-For counts). */
+  readonly clientIp: string
+  /** The authenticated consumer's id, when a stage established one. */
+  readonly consumer: string | undefined
 }
 
 export interface AccessLog {
@@ -39,8 +43,10 @@ const INFO = 30
 const q = JSON.stringify
 
 export function formatAccessLine (r: AccessRecord, time: number): string {
-  let line = `{"level":${INFO},"time":${time},"reqId":${q(r.id)},"method":${q(r.method)},"path":${q(r.path)}`
+  let line = `{"level":${INFO},"time":${time},"reqId":${q(r.id)},"clientIp":${q(r.clientIp)}`
   // Absent fields are left out, as pino leaves out undefined values.
+  if (r.consumer !== undefined) line += `,"consumer":${q(r.consumer)}`
+  line += `,"method":${q(r.method)},"path":${q(r.path)}`
   if (r.route !== undefined) line += `,"route":${q(r.route)}`
   if (r.upstream !== undefined) line += `,"upstream":${q(r.upstream)}`
   if (r.target !== undefined) line += `,"target":${q(r.target)}`

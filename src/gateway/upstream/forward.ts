@@ -75,6 +75,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
     this.#passive = passive
     target.inFlight++
     ctx.target = target.id
+    ctx.attempts++
     ctx.upstreamRequest = this
     deadlines.add(this)
   }
