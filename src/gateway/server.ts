@@ -109,8 +109,9 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
   const failureLog = createFailureLog(logger, clock)
   const runner = createRunner(finish, (ctx, err) => {
     const route = ctx.route
-    const site = { reqId: ctx.id, route: route?.name, upstream: route?.upstream.name, target: ctx.target, attempt: ctx.attempts }
-    failureLog(err, site)
+    failureLog(err, {
+      reqId: ctx.id, route: route?.name, upstream: route?.upstream.name, target: ctx.target, attempt: ctx.attempts,
+    })
   })
 
   function onRequest (req: IncomingMessage, response: ServerResponse): void {
