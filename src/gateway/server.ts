@@ -66,6 +66,8 @@ class SluiceResponse extends ServerResponse implements Guarded {
   sock: Socket | undefined = undefined
   bytesReadAtStart = 0
   bytesWrittenAtStart = 0
+  /** For the access log, taken on arrival: once the connection is gone its peer address may be too. */
+  clientIp = ''
   /** The server's end-of-exchange handler: run once, on the response's 'close' or by the guard. */
   onEnd: ((this: SluiceResponse) => void) | undefined = undefined
   ended = false
@@ -133,6 +135,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
       // count from where the previous response on this socket left off, as nginx's request_length does.
       res.bytesReadAtStart = (req.socket as CountedSocket)[kReadMark] ?? 0
       res.bytesWrittenAtStart = req.socket.bytesWritten
+      res.clientIp = ctx.clientIp
     }
     open.begin(req.socket)
     res.on('close', onClose)
@@ -212,7 +215,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
         bytesIn: socket.bytesRead - this.bytesReadAtStart,
         bytesOut: socket.bytesWritten - this.bytesWrittenAtStart,
         flags: ctx.flags,
-        clientIp: ctx.clientIp,
+        clientIp: this.clientIp,
         consumer: ctx.consumer?.id,
       })
       ;(socket as CountedSocket)[kReadMark] = socket.bytesRead
