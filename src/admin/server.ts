@@ -4,16 +4,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
-import { ForbiddenError, RouteNotFoundError, UnauthenticatedError } from '../errors.js'
+import { ForbiddenError, RouteNotFoundError, SluiceError, UnauthenticatedError } from '../errors.js'
 import { createTokenCheck } from './token.js'
 import { createAdminRoutes, sendInternal, type AdminTarget } from './routes.js'
+import { RouteTable, type AdminRoute } from './route-table.js'
 import { requestIdOf, sendError } from './respond.js'
 import type { KeyAdmin } from './keys.js'
 
 export interface AdminOptions {
   readonly host: string
   readonly port: number
-  /** Bearer token for POST /admin/*; without it those endpoints answer 403. */
+  /** Bearer token for /admin/*; without it those endpoints answer 403. */
   readonly token?: string | undefined
 }
 
@@ -22,6 +23,8 @@ export interface AdminDeps {
   readonly logger?: Logger
   /** API key management (/admin/keys, /admin/consumers), when the config has auth.apiKeys. */
   readonly keys?: KeyAdmin
+  /** More endpoints (the dashboard's files, usage reports), beside the built-in ones. */
+  readonly routes?: readonly AdminRoute[]
 }
 
 export interface AdminServer {
@@ -32,13 +35,13 @@ export interface AdminServer {
 }
 
 export function createAdminServer (options: AdminOptions, deps: AdminDeps): AdminServer {
-  const routes = createAdminRoutes(deps.target)
+  const table = new RouteTable([...createAdminRoutes(deps.target), ...(deps.routes ?? [])])
   const checkToken = createTokenCheck(options.token)
   const log = deps.logger
 
   async function handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = requestIdOf(req)
-    const path = (req.url ?? '/').split('?', 1)[0]!
+    const [path = '/', search = ''] = (req.url ?? '/').split('?', 2)
     if (deps.keys?.owns(path) === true) {
       if (refused(checkToken(req.headers.authorization), requestId, path, res)) {
         req.resume()
@@ -47,21 +50,31 @@ export function createAdminServer (options: AdminOptions, deps: AdminDeps): Admi
       await deps.keys.handle(req, res, requestId, path)
       return
     }
-    // Admin requests carry no meaningful body; drain it so keep-alive sockets stay usable.
-    req.resume()
-    const route = routes.get(path)
-
-    if (req.method === 'POST' && path.startsWith('/admin/') && refused(checkToken(req.headers.authorization), requestId, path, res)) {
+    const method = req.method ?? 'GET'
+    const hit = table.lookup(method, path)
+    // Unknown /admin/* paths need the token too, so the API's shape is not for anyone to probe.
+    const guarded = hit.found?.protected ?? path.startsWith('/admin/')
+    if (guarded && refused(checkToken(req.headers.authorization), requestId, path, res)) {
+      req.resume()
       return
     }
-
-    if (!route || route.method !== req.method) {
-      const hint = route ? ` (use ${route.method})` : ''
-      sendError(res, requestId, new RouteNotFoundError(), 404, route ? { allow: route.method } : {},
-        { message: `No admin endpoint ${req.method} ${path}${hint}` })
+    if (hit.found === undefined) {
+      req.resume()
+      const allow = hit.allow.join(', ')
+      const hint = allow === '' ? '' : ` (use ${allow})`
+      sendError(res, requestId, new RouteNotFoundError(), 404, allow === '' ? {} : { allow },
+        { message: `No admin endpoint ${method} ${path}${hint}` })
       return
     }
-    await route.handle(req, res, requestId)
+    // Only POST endpoints read a body; drain any other so keep-alive sockets stay usable.
+    if (hit.found.method !== 'POST') req.resume()
+    try {
+      await hit.found.handle({ req, res, requestId, params: hit.params, query: new URLSearchParams(search) })
+    } catch (err) {
+      if (!SluiceError.is(err) || err.status < 400 || err.status >= 500) throw err
+      req.resume()
+      sendError(res, requestId, err)
+    }
   }
 
   /** Answers a request the token check refused; false when it passed. */

@@ -7,6 +7,8 @@ import { createGateway, type Gateway } from '../gateway/gateway.js'
 import { createAdminServer, type AdminServer } from '../admin/server.js'
 import { serveClusterAdmin } from '../admin/cluster.js'
 import { keyAdminFor } from '../admin/keys.js'
+import { localAdminTarget } from '../admin/local.js'
+import { systemClock } from '../core/clock.js'
 import type { GatewayConfig } from '../config/schema/index.js'
 import { listenError } from './listen-error.js'
 
@@ -46,13 +48,14 @@ export async function serve (options: ServeOptions): Promise<Serving> {
   const keys = options.clusterWorker === true
     ? undefined
     : keyAdminFor(gateway.config, dirname(resolve(options.configPath)), () => gateway.config.consumers ?? {})
+  const target = localAdminTarget(gateway, systemClock)
   const admin = options.clusterWorker === true
     ? undefined
     : createAdminServer(
       { host: adminConfig.host, port: adminConfig.port, token: adminConfig.token },
-      { target: gateway, logger: gateway.logger, keys: keys?.admin }
+      { target, logger: gateway.logger, keys: keys?.admin }
     )
-  const unserveCluster = options.clusterWorker === true ? serveClusterAdmin(gateway) : undefined
+  const unserveCluster = options.clusterWorker === true ? serveClusterAdmin(gateway, target) : undefined
   let gatewayAddr: { host: string, port: number }
   let adminAddr: { host: string, port: number } | undefined
   let section: 'server' | 'admin' = 'server'
@@ -85,7 +88,7 @@ export async function serve (options: ServeOptions): Promise<Serving> {
       stopping ??= (async () => {
         unwatch?.()
         unserveCluster?.()
-        // The admin listener stays up during the drain so /healthz can report 503 to the balancer.
+        // The admin listener stays up during the drain so /readyz can report 503 to the balancer.
         await gateway.close()
         await admin?.close()
         await keys?.close()

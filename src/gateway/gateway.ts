@@ -19,6 +19,7 @@ import { processAffinityKey } from './affinity-key.js'
 import { RELOAD_SIGNALS } from './reload-signals.js'
 import { createServer } from './server.js'
 import { ResourceRegistry } from './resources.js'
+import { ReloadLog } from './reload-log.js'
 import { buildSnapshot, LiveSnapshot } from './snapshot.js'
 import type { Snapshot } from './snapshot.js'
 import type { Target } from './upstream/target.js'
@@ -49,6 +50,10 @@ export interface Gateway {
   readonly snapshot: Snapshot
   readonly metrics: Metrics
   readonly logger: Logger
+  /** The config file this gateway reloads from. */
+  readonly configPath: string
+  /** The config in service (hash, loaded at) and the last reload attempts, for the admin API. */
+  readonly reloads: ReloadLog
   /** True after listen() and until close() starts. */
   readonly serving: boolean
 }
@@ -66,6 +71,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const sc = first.server
 
   let live = new LiveSnapshot(buildSnapshot(first, undefined, deps))
+  const reloads = new ReloadLog(first, clock.wallNow())
   resources.activate(live.snapshot.resources)
   let accessLog: AccessLog | undefined = first.logging.accessLog ? access : undefined
   let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true })
@@ -101,6 +107,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
         : new ConfigError([`${opts.configPath}: ${(err as Error).message}`], { cause: err })
       logger.error({ issues: error.issues }, 'config reload failed; keeping the current config')
       metrics.configReloads.inc({ result: 'failure' })
+      reloads.failed(error.issues, clock.wallNow())
       return { ok: false, error }
     }
     resources.activate(next.resources)
@@ -124,6 +131,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
       cut: () => { for (const t of dropped(old)) t.destroy().catch(() => {}) },
     })
     metrics.configReloads.inc({ result: 'success' })
+    reloads.succeeded(cfg, clock.wallNow())
     logger.info({ routes: cfg.routes.length, upstreams: Object.keys(cfg.upstreams).length }, 'config reloaded')
     return { ok: true }
   }
@@ -178,6 +186,8 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     get snapshot () { return live.snapshot },
     metrics,
     logger,
+    configPath: resolve(opts.configPath),
+    reloads,
     get serving () { return server.listening && !server.draining },
   }
   return gateway

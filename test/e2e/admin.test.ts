@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve, type Serving } from '../../src/cli/serve.js'
 import { createAdminServer } from '../../src/admin/server.js'
+import { localAdminTarget } from '../../src/admin/local.js'
+import { systemClock } from '../../src/core/clock.js'
 import { METRIC_DEFS } from '../../src/observability/metrics.js'
 
 const TOKEN = 'admin-token-0123456789abcdef'
@@ -110,7 +112,7 @@ test('POST /admin/reload of a broken file is 400 with located errors; the old co
 })
 
 test('without admin.token, POST /admin/* is 403 and says how to enable it', async () => {
-  const open = createAdminServer({ host: '127.0.0.1', port: 0 }, { target: running.gateway })
+  const open = createAdminServer({ host: '127.0.0.1', port: 0 }, { target: localAdminTarget(running.gateway, systemClock) })
   const { port } = await open.listen()
   try {
     const res = await fetch(`http://127.0.0.1:${port}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })
@@ -128,19 +130,25 @@ test('unknown paths and wrong methods are 404 JSON errors carrying the request i
   assert.equal(res.status, 404)
   assert.deepEqual(await res.json(),
     { error: { code: 'SLC_ROUTE_NOT_FOUND', message: 'No admin endpoint GET /nope', requestId: 'abc-123' } })
-  const wrong = await admin('/admin/reload')
+  const wrong = await admin('/admin/reload', { headers: { authorization: `Bearer ${TOKEN}` } })
   assert.equal(wrong.status, 404)
   assert.equal(wrong.headers.get('allow'), 'POST')
   await wrong.arrayBuffer()
 })
 
-test('GET /healthz answers 503 while the gateway drains an in-flight request', async () => {
+test('GET /readyz answers 503 while the gateway drains an in-flight request; /healthz (liveness) stays 200', async () => {
+  const before = await admin('/readyz')
+  assert.equal(before.status, 200)
+  assert.deepEqual(await before.json(), { status: 'ready' })
   const slow = fetch(`${running.gatewayUrl}/v1/slow`)
   const release = await slowHeld
   const stopping = running.gateway.close()
-  const res = await admin('/healthz')
+  const res = await admin('/readyz')
   assert.equal(res.status, 503)
-  assert.notEqual((await res.json() as { status: string }).status, 'ok')
+  assert.deepEqual(await res.json(), { status: 'unavailable' })
+  const live = await admin('/healthz')
+  assert.equal(live.status, 200)
+  assert.deepEqual(await live.json(), { status: 'ok' })
   release()
   assert.equal(await (await slow).text(), 'upstream saw /v1/slow')
   await stopping

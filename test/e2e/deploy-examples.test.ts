@@ -90,9 +90,8 @@ test('kubernetes.yaml: the ConfigMap config loads, and the Deployment mounts, pr
   const port = (name: string): number | undefined => container.ports?.find((p) => p.name === name)?.containerPort
   assert.equal(port('http'), config.server.port)
   assert.equal(port('admin'), config.admin.port)
-  for (const probe of [container.readinessProbe, container.livenessProbe]) {
-    assert.deepEqual(probe?.httpGet, { path: '/healthz', port: 'admin' })
-  }
+  assert.deepEqual(container.readinessProbe?.httpGet, { path: '/readyz', port: 'admin' })
+  assert.deepEqual(container.livenessProbe?.httpGet, { path: '/healthz', port: 'admin' })
   const preStop = container.lifecycle?.preStop?.exec?.command
   const preStopMs = preStop?.[0] === 'sleep' ? Number(preStop[1]) * 1000 : 0
   assert.ok(pod.terminationGracePeriodSeconds * 1000 > preStopMs + parseDuration(config.server.drainTimeout),

@@ -79,9 +79,9 @@ export const AdminSchema = Type.Object({
     // JSON Schema's annotation for a value that is never read back; the loader's messages never show it.
     writeOnly: true,
     // eslint-disable-next-line no-template-curly-in-string -- documents the env interpolation syntax
-    description: 'Bearer token required by `POST /admin/*`; never logged. Usually `${ADMIN_TOKEN}`.',
+    description: 'Bearer token required by every `/admin/*` endpoint (docs/admin.md); never logged. Usually `${ADMIN_TOKEN}`.',
   })),
-}, { additionalProperties: false, default: {}, description: 'The admin API (health, metrics, reload).' })
+}, { additionalProperties: false, default: {}, description: 'The admin listener: health, readiness, metrics, the admin API and the dashboard (docs/admin.md).' })
 
 export const LoggingSchema = Type.Object({
   level: Defaulted(Type.Union([

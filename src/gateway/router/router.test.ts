@@ -238,3 +238,16 @@ describe('allowedMethods (asked after a miss: 405 or 404)', () => {
     })
   }
 })
+
+describe('ordered (the admin API lists routes as match tries them)', () => {
+  it('priority first, then specificity, then file order', () => {
+    const router = compileRouter([
+      r('catch-all', { path: '/' }),
+      r('api', { path: '/api' }),
+      r('exact', { pathExact: '/api/health' }),
+      r('urgent', { path: '/' }, 10),
+      r('api-too', { path: '/api' }),
+    ])
+    assert.deepEqual(router.ordered.map(d => d.name), ['urgent', 'exact', 'api', 'api-too', 'catch-all'])
+  })
+})

@@ -87,6 +87,10 @@ class CompiledRouter<T> implements Router<T> {
     return this.#first(this.#candidates(req, segs), req, segs)
   }
 
+  get ordered (): ReadonlyArray<RouteDef<T>> {
+    return this.#entries.map(e => e.def)
+  }
+
   /** Off the hot path: only asked after `match` missed, to tell a 405 from a 404. */
   allowedMethods (req: RouteRequest): string[] | undefined {
     const segs = splitPath(req.path)

@@ -47,6 +47,8 @@ export interface RouteRequest {
 }
 
 export interface Router<T> {
+  /** Every route in the order `match` tries them (priority, specificity, file order); for the admin API. */
+  readonly ordered: ReadonlyArray<RouteDef<T>>
   match (req: RouteRequest): RouteMatch<T> | undefined
   /**
    * After `match` missed: the methods of the routes that match everything but the method (sorted),

@@ -32,6 +32,27 @@ export interface TargetDeps {
   state?: TargetHealthState
 }
 
+/**
+ * A target as the admin API shows it. Resilience parts (active health, ejection) add their own
+ * fields here; a field the gateway does not have is absent, never a made-up default.
+ */
+export interface TargetSnapshot {
+  url: string
+  weight: number
+  inFlight: number
+  /** The balancer's view: only `healthy` targets are picked. */
+  health: TargetHealth
+  /**
+   * What live traffic says, checks or not: the last attempt's status (0 = no response: refused,
+   * reset, timed out) and how many attempts in a row got no response.
+   */
+  lastAttempt?: { code: number, noResponseInRow: number }
+  /** With `healthCheck.active`: the probe's verdict. */
+  activeCheck?: 'passing' | 'failing'
+  /** With `healthCheck.passive`: real failures in a row, counted towards an ejection. */
+  passiveFailures?: number
+}
+
 export class Target implements BalancerTarget {
   readonly id: string
   readonly weight: number
@@ -41,6 +62,8 @@ export class Target implements BalancerTarget {
   readonly state: TargetHealthState
   readonly #pool: Pool
   readonly #requests: CodeCounter
+  #lastCode = -1
+  #noResponseInRow = 0
   #closing: Promise<void> | undefined
 
   constructor (options: TargetOptions, deps: TargetDeps) {
@@ -71,6 +94,15 @@ export class Target implements BalancerTarget {
   /** Counts one attempt by status (0 = no response). */
   count (code: number): void {
     this.#requests.inc(code)
+    this.#lastCode = code
+    this.#noResponseInRow = code === 0 ? this.#noResponseInRow + 1 : 0
+  }
+
+  snapshot (): TargetSnapshot {
+    const s: TargetSnapshot = { url: this.id, weight: this.weight, inFlight: this.inFlight, health: this.health }
+    if (this.#lastCode !== -1) s.lastAttempt = { code: this.#lastCode, noResponseInRow: this.#noResponseInRow }
+    if (this.state.prober !== undefined) s.activeCheck = this.state.down ? 'failing' : 'passing'
+    return s
   }
 
   /** Waits for in-flight requests, then closes the sockets. Idempotent. */

@@ -23,11 +23,18 @@ import type { AffinityOptions, Balancer, BalancerKind } from './balancers/index.
 import { DeadlineQueue } from '../../core/deadlines.js'
 import { Forward } from './forward.js'
 import { attemptBody, bodyReplayable } from './request-body.js'
-import type { Target } from './target.js'
+import type { Target, TargetSnapshot } from './target.js'
 import { OutlierEjection } from './health/passive.js'
 import type { PassiveHealthOptions } from './health/passive.js'
 import { slowStartPick } from './health/slow-start.js'
 import type { Resource } from '../resources.js'
+
+/** An upstream as the admin API shows it; resilience parts (breaker, limits) add their fields. */
+export interface UpstreamSnapshot {
+  name: string
+  balancer: BalancerKind
+  targets: TargetSnapshot[]
+}
 
 export interface UpstreamOptions {
   name: string
@@ -73,6 +80,7 @@ export class Upstream implements Terminal {
   readonly targets: readonly Target[]
   readonly parts: ReadonlyArray<readonly [key: string, part: Resource]>
   readonly #balancer: Balancer<Target>
+  readonly #balancerKind: BalancerKind
   readonly #deadlines: DeadlineQueue
   readonly #uploads: DeadlineQueue
   readonly #policy: Policy | undefined
@@ -85,6 +93,7 @@ export class Upstream implements Terminal {
     this.name = options.name
     this.hash = options.hash
     this.targets = targets
+    this.#balancerKind = options.balancer
     this.#balancer = createBalancer(options.balancer, targets, {
       hashOn: options.hashOn,
       random: deps.random,
@@ -101,6 +110,12 @@ export class Upstream implements Terminal {
       : new OutlierEjection(options.passive, targets.map(t => t.state))
     this.#slowStartMs = options.slowStartMs ?? 0
     this.#deps = deps
+  }
+
+  snapshot (): UpstreamSnapshot {
+    const targets = this.targets.map(t => t.snapshot())
+    if (this.#passive !== undefined) this.targets.forEach((t, i) => { targets[i]!.passiveFailures = t.state.failures })
+    return { name: this.name, balancer: this.#balancerKind, targets }
   }
 
   call (ctx: Exchange, answer: Answer): void {
