@@ -69,6 +69,10 @@ export const Target = Type.Object({
     code: Type.Integer({ description: 'Status of the last attempt; 0 when no response came.' }),
     noResponseInRow: Type.Integer({ description: 'Attempts in a row that got no response.' }),
   })),
+  activeCheck: Type.Optional(Type.Union([Type.Literal('passing'), Type.Literal('failing')], {
+    description: 'With healthCheck.active: the probe\'s verdict.',
+  })),
+  passiveFailures: Type.Optional(Type.Integer({ description: 'With healthCheck.passive: real failures in a row.' })),
 }, open)
 
 export const Upstreams = Type.Object({

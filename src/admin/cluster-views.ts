@@ -1,7 +1,7 @@
 // How the cluster primary combines its workers' views. Status: the primary's own pid, uptime and
 // worker count, the first worker's config facts, and every worker's own status. Upstreams: one
-// entry per target with in-flight summed, the worst health any worker sees, and the longest run of
-// unanswered attempts; other fields (added by resilience parts) are the first worker's.
+// entry per target with in-flight summed, the worst health and probe verdict any worker sees, and
+// the longest runs of failures; other fields (added by resilience parts) are the first worker's.
 
 import { packageVersion } from '../cli/package-files.js'
 import type { TargetSnapshot } from '../gateway/upstream/target.js'
@@ -59,6 +59,8 @@ export function combineUpstreams (workers: readonly UpstreamsView[]): UpstreamsV
 function merge (into: TargetSnapshot, t: TargetSnapshot): void {
   into.inFlight += t.inFlight
   if (HEALTH_RANK[t.health] > HEALTH_RANK[into.health]) into.health = t.health
+  if (t.activeCheck === 'failing') into.activeCheck = 'failing'
+  if (t.passiveFailures !== undefined) into.passiveFailures = Math.max(into.passiveFailures ?? 0, t.passiveFailures)
   const mine = into.lastAttempt
   if (t.lastAttempt !== undefined && (mine === undefined || t.lastAttempt.noResponseInRow > mine.noResponseInRow)) {
     into.lastAttempt = t.lastAttempt
