@@ -3,8 +3,8 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ERROR_CLASSES, SluiceError, RateLimitedError, ConfigError, MethodNotAllowedError } from './errors.js'
-import type { ErrorClass } from './errors.js'
+import { ERROR_CLASSES, ERROR_CODES, SluiceError, RateLimitedError, ConfigError, MethodNotAllowedError } from './errors.js'
+import type { ErrorClass, ErrorCode } from './errors.js'
 
 interface Row { status: string, kind: string, meaning: string }
 
@@ -27,6 +27,16 @@ test('docs/errors.md lists exactly the codes in src/errors.ts, with their status
     assert.equal(row.meaning, C.meaning, `${C.code} meaning`)
     assert.equal(e.kind, C.kind, `${C.code}: an instance carries its class's kind`)
   }
+})
+
+test('SluiceError.code is typed as the union of the codes, which lists exactly the classes\' codes', () => {
+  assert.deepEqual([...ERROR_CODES].sort(), ERROR_CLASSES.map(C => C.code).sort())
+  const err: SluiceError = new RateLimitedError(1000)
+  const code: ErrorCode = err.code
+  assert.equal(code, 'SLC_RATE_LIMITED')
+  // @ts-expect-error -- not a code: `npm run typecheck` fails if SluiceError['code'] ever widens to string
+  const wrong: SluiceError['code'] = 'SLC_NO_SUCH_CODE'
+  assert.equal(ERROR_CODES.includes(wrong), false)
 })
 
 test('every error class declares its own code, kind and meaning', () => {

@@ -5,12 +5,14 @@
 // The classes live by area in src/errors/; this module is the one place callers import them from.
 
 import type { ErrorKind, SluiceError } from './errors/base.js'
+import type { ErrorCode } from './errors/codes.js'
 import { RouteNotFoundError, MethodNotAllowedError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError, InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError, InvalidPathError, RequestTimeoutError } from './errors/request.js'
 import { UnauthenticatedError, ForbiddenError, IpDeniedError, KeyNotFoundError, KeyRequestError, KeyStoreUnavailableError, RateLimitedError, QuotaExceededError, TransformHeaderError } from './errors/access.js'
 import { UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError, BadGatewayError, ResponseTooLargeError } from './errors/upstream.js'
 import { ConfigError, ConfigEnvError, QueueFullError, QueueTimeoutError, SupplierUnknownError, InvalidOptionsError, AbortedError, StoreUnavailableError, ShuttingDownError, InternalError, UsageError } from './errors/lifecycle.js'
 
 export * from './errors/base.js'
+export * from './errors/codes.js'
 export * from './errors/request.js'
 export * from './errors/access.js'
 export * from './errors/upstream.js'
@@ -18,7 +20,7 @@ export * from './errors/lifecycle.js'
 
 export interface ErrorClass {
   new (...args: never[]): SluiceError
-  readonly code: string
+  readonly code: ErrorCode
   readonly kind: ErrorKind
   readonly meaning: string
   readonly name: string

@@ -3,6 +3,8 @@
 // Each class declares its `kind`, which alone decides how retry, the breaker and the counters treat
 // it (src/error-kinds.ts): a new error class needs nothing added anywhere else.
 
+import type { ErrorCode } from './codes.js'
+
 const BRAND = Symbol.for('sluice.error')
 
 /**
@@ -34,7 +36,8 @@ export class SluiceError extends Error {
   static readonly kind: ErrorKind = 'internal'
   /** One sentence for docs/errors.md's Meaning column (a test keeps the two equal). */
   static readonly meaning: string = ''
-  readonly code: string
+  /** The stable `SLC_*` code to match on (docs/errors.md); message texts may change, codes do not. */
+  readonly code: ErrorCode
   /** HTTP status a gateway answers with; 0 where the error never reaches an HTTP client. */
   readonly status: number
   readonly expose: boolean
@@ -43,7 +46,7 @@ export class SluiceError extends Error {
   readonly retryAfterMs: number | undefined
   readonly [BRAND] = true
 
-  constructor (code: string, status: number, message: string, options?: SluiceErrorOptions) {
+  constructor (code: ErrorCode, status: number, message: string, options?: SluiceErrorOptions) {
     super(message, options)
     this.name = new.target.name
     this.code = code
