@@ -55,10 +55,10 @@ export interface CloseOptions {
   timeout?: Duration
 }
 
-export interface Dispatcher {
-  request (req: DispatchRequest): Promise<DispatchResponse>
-  metrics (): Record<string, SupplierMetrics>
-  readonly suppliers: readonly string[]
+export interface Dispatcher<S extends string = string> {
+  request (req: DispatchRequest<S>): Promise<DispatchResponse>
+  metrics (): Record<S, SupplierMetrics>
+  readonly suppliers: readonly S[]
   readonly events: DispatcherEvents
   /** Store errors (stores that report them: Redis); undefined for the memory store. */
   readonly storeEvents: Emitter<StoreEvent> | undefined
@@ -67,7 +67,25 @@ export interface Dispatcher {
 
 function noop (): void {}
 
-export function createDispatcher (options: DispatcherOptions): Dispatcher {
+/**
+ * Creates a dispatcher: outbound calls to named suppliers, each kept under its documented rate
+ * limit (token bucket), its concurrency cap, with retries, a circuit breaker and a priority queue.
+ * The options are those of the suppliers file (docs/config.md, "Suppliers file reference"),
+ * checked by the same schema with the same defaults; every problem is reported at once.
+ *
+ * Supplier names are typed from `options.suppliers`: `request({ supplier })` with a name not
+ * configured does not compile.
+ *
+ * @example
+ * ```ts
+ * const d = createDispatcher({ suppliers: { hotels: { baseUrl: 'https://api.example.com', rateLimit: { rps: 10 } } } })
+ * const res = await d.request({ supplier: 'hotels', path: '/v1/hotels', query: { city: 'ROM' } })
+ * console.log(res.status, res.json())
+ * await d.close()
+ * ```
+ * @throws `InvalidOptionsError` (`SLC_INVALID_OPTIONS`) naming every invalid option.
+ */
+export function createDispatcher<S extends string> (options: DispatcherOptions<S>): Dispatcher<S> {
   const norm = normalizeOptions(options)
   const clock: Clock = options.clock ?? systemClock
   const random = options.random ?? Math.random
@@ -189,7 +207,7 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
       for (const [name, s] of suppliers) out[name] = snapshot(s)
       return out
     },
-    suppliers: Object.freeze([...suppliers.keys()]),
+    suppliers: Object.freeze([...suppliers.keys()]) as readonly S[],
     events,
     storeEvents: owned.events,
     close (opts = {}) {

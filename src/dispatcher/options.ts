@@ -19,8 +19,13 @@ import type { DispatcherLogger } from './store-health.js'
 
 export type { StoreOptions, SupplierOptions } from '../config/schema/dispatcher.js'
 
-/** What createDispatcher takes: the suppliers file's keys, and a few that only code can give. */
-export interface DispatcherOptions extends Omit<DispatcherConfig, 'store'> {
+/**
+ * What createDispatcher takes: the suppliers file's keys, and a few that only code can give.
+ * `S` is the union of the supplier names, inferred from `suppliers`.
+ */
+export interface DispatcherOptions<S extends string = string> extends Omit<DispatcherConfig, 'store' | 'suppliers'> {
+  /** Suppliers by name: each name is what `request({ supplier })` takes. */
+  suppliers: Record<S, SupplierOptions>
   /** Where rate-limit buckets live; a ready `LimiterStore` is accepted too (it is not closed by us). */
   store?: StoreOptions | LimiterStore
   clock?: Clock

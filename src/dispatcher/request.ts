@@ -11,8 +11,8 @@ import type { SupplierConfig } from './options.js'
 
 export type QueryValue = string | number | boolean | ReadonlyArray<string | number | boolean>
 
-export interface DispatchRequest {
-  supplier: string
+export interface DispatchRequest<S extends string = string> {
+  supplier: S
   /** Default GET. */
   method?: string
   /** Appended to the supplier's base URL path. */

@@ -25,6 +25,7 @@ test('a request comes back buffered, with query, JSON body and attempt info', ()
   assert.equal(res.fromCache, false)
   assert.equal(server.received[0]!.headers['x-key'], 'k')
   assert.equal(server.received[0]!.headers['content-type'], 'application/json')
+  // @ts-expect-error -- a name not in `suppliers` is a type error; untyped callers get SLC_SUPPLIER_UNKNOWN
   await assert.rejects(d.request({ supplier: 'nope', path: '/' }), code('SLC_SUPPLIER_UNKNOWN'))
   await d.close()
   await assert.rejects(d.request({ supplier: 's', path: '/' }), code('SLC_SHUTTING_DOWN'))

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { packagesLoadedBy } from '../helpers/imports.js'
+import { consumerSource, hover } from '../helpers/typescript.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'sluice-pack-'))
@@ -137,4 +138,20 @@ test('npm pack: the tarball installs without install scripts, ships what it need
   assert.ok(dispatcherLoads.has('undici'), [...dispatcherLoads].join(', '))
   for (const name of ['pino', 'prom-client', 'yaml', 'jose']) assert.ok(!dispatcherLoads.has(name), `sluice/dispatcher loaded ${name}`)
   assert.ok((await packagesLoadedBy('sluice/gateway', scratch, [])).has('pino'))
+
+  // Types as a consumer gets them from the tarball: a misspelt supplier name fails `tsc --strict`,
+  // the right one compiles, and an editor's hover on createDispatcher has text.
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc')
+  const typeRoots = join(ROOT, 'node_modules/@types')
+  const strict = (file: string) => run(process.execPath, [tsc, '--strict', '--noEmit', '--module', 'nodenext', '--target', 'es2022',
+    '--types', 'node', '--typeRoots', typeRoots, file], scratch)
+  writeFileSync(join(scratch, 'right.mts'), consumerSource('sluice/dispatcher', 'hotels'))
+  writeFileSync(join(scratch, 'misspelt.mts'), consumerSource('sluice', 'hotel'))
+  const right = await strict('right.mts')
+  assert.equal(right.code, 0, right.out)
+  const misspelt = await strict('misspelt.mts')
+  assert.notEqual(misspelt.code, 0)
+  assert.match(misspelt.out, /misspelt\.mts\(9,\d+\): error TS\d+: Type '"hotel"' is not assignable to type '"hotels" \| "flights"'/)
+  const shown = hover(join(scratch, 'right.mts'), 'createDispatcher', 'const d = ')
+  assert.match(shown.documentation, /named suppliers/, JSON.stringify(shown))
 })
