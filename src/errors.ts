@@ -18,11 +18,16 @@ export * from './errors/access.js'
 export * from './errors/upstream.js'
 export * from './errors/lifecycle.js'
 
+/** An error class as ERROR_CLASSES lists it: the facts docs/errors.md shows for its code. */
 export interface ErrorClass {
   new (...args: never[]): SluiceError
+  /** The code its errors carry. */
   readonly code: ErrorCode
+  /** Who its errors blame. */
   readonly kind: ErrorKind
+  /** One sentence: what its errors mean. */
   readonly meaning: string
+  /** The class name, such as `QueueFullError`. */
   readonly name: string
 }
 

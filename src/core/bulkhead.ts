@@ -2,7 +2,9 @@ import type { CallMeta, Policy, PolicyContext } from './policy.js'
 import { Emitter } from './events.js'
 import { AbortedError, InvalidOptionsError, UpstreamSaturatedError } from '../errors.js'
 
+/** Options of `createBulkhead`. */
 export interface BulkheadOptions {
+  /** Names the bulkhead in its errors and events. */
   name: string
   /** Calls running at once. */
   maxConcurrent: number
@@ -10,10 +12,15 @@ export interface BulkheadOptions {
   maxQueue?: number
 }
 
+/** A concurrency cap with a bounded FIFO wait (a `Policy`); over both it rejects with `SLC_UPSTREAM_SATURATED`. */
 export interface Bulkhead extends Policy {
+  /** Runs `fn` once a slot is free; waits in line up to `maxQueue`, or rejects at once. */
   execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T>
+  /** Calls running now. */
   readonly inFlight: number
+  /** Calls waiting for a slot now. */
   readonly queued: number
+  /** Emitted for each call refused because the queue was full. */
   readonly onReject: Emitter<{ name: string }>
 }
 

@@ -1,11 +1,13 @@
 // Every timer in Sluice goes through a Clock so that breakers, backoff, token buckets, queue
 // deadlines and health intervals can be tested by moving time by hand instead of sleeping.
 
+/** A timer started by `Clock.setTimeout`. */
 export interface TimerHandle {
   /** Cancels the timer; calling it twice or after it fired is harmless. */
   cancel (): void
 }
 
+/** Where Sluice reads time and arms timers; inject a `ManualClock` in tests to move time by hand. */
 export interface Clock {
   /** Milliseconds, monotonic within this process (not wall time). */
   now (): number
@@ -21,6 +23,7 @@ const origin = Date.now() - performance.now()
 // duration such as `30d` would turn a deadline into a busy loop. Longer delays run in legs.
 const MAX_TIMER_MS = 2 ** 31 - 1
 
+/** The real clock: `performance.now()` and unref'd `setTimeout` (delays past 24.8 days run in legs). */
 export const systemClock: Clock = {
   now: () => performance.now(),
   wallNow: () => origin + performance.now(),

@@ -5,7 +5,11 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3
 const SIZE = /^(\d+(?:\.\d+)?)(b|kb|mb|gb)$/i
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }
 
+/** A duration: `'250ms'`, `'10s'`, `'1m'`, `'1h'`, `'1d'`, or a number of milliseconds. */
 export type Duration = string | number
+
+/** A size: `'512b'`, `'16kb'`, `'10mb'`, `'1gb'` (any case), or a number of bytes. */
+export type Size = string | number
 
 /** `250ms`, `10s`, `1m`, `1h`, `1d` or integer milliseconds → milliseconds; undefined when malformed. */
 export function tryParseDuration (value: unknown): number | undefined {
@@ -17,6 +21,11 @@ export function tryParseDuration (value: unknown): number | undefined {
   return m ? Math.round(Number(m[1]) * DURATION_UNITS[m[2]!]!) : undefined
 }
 
+/**
+ * `'250ms'`, `'10s'`, `'1m'`, `'1h'`, `'1d'` or a number of milliseconds → milliseconds.
+ *
+ * @throws `InvalidOptionsError` naming `what` when the value is malformed.
+ */
 export function parseDuration (value: Duration, what = 'duration'): number {
   const ms = tryParseDuration(value)
   if (ms === undefined) throw new TypeError(`invalid ${what} ${JSON.stringify(value)}: use 250ms, 10s, 1m, 1h or integer milliseconds`)
@@ -33,7 +42,12 @@ export function tryParseSize (value: unknown): number | undefined {
   return m ? Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!) : undefined
 }
 
-export function parseSize (value: string | number, what = 'size'): number {
+/**
+ * `'512b'`, `'16kb'`, `'10mb'`, `'1gb'` (any case) or a number of bytes → bytes.
+ *
+ * @throws `InvalidOptionsError` naming `what` when the value is malformed.
+ */
+export function parseSize (value: Size, what = 'size'): number {
   const b = tryParseSize(value)
   if (b === undefined) throw new TypeError(`invalid ${what} ${JSON.stringify(value)}: use 16kb, 10mb or integer bytes`)
   return b

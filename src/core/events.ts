@@ -3,6 +3,7 @@
 
 export type Listener<T> = (event: T) => void
 
+/** A tiny typed event emitter: listeners are called in order and a listener's throw is swallowed. */
 export class Emitter<T> {
   #listeners: Listener<T>[] = []
 
@@ -12,6 +13,7 @@ export class Emitter<T> {
     return () => { this.#listeners = this.#listeners.filter(l => l !== listener) }
   }
 
+  /** Calls every listener with `event`. */
   emit (event: T): void {
     // A listener's bug must not break the policy that emitted the event.
     for (const l of this.#listeners) {
@@ -19,5 +21,6 @@ export class Emitter<T> {
     }
   }
 
+  /** Listeners subscribed now. */
   get size (): number { return this.#listeners.length }
 }

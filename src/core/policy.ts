@@ -6,6 +6,7 @@
  * extends this (the `M` of PolicyContext), declared by the caller, so core never sees it.
  */
 export interface CallMeta {
+  /** HTTP method of the call; GET, HEAD, OPTIONS, PUT and DELETE are idempotent and may be retried. */
   readonly method?: string
   /** True when the request may be replayed even though its method is not idempotent. */
   readonly idempotent?: boolean
@@ -39,6 +40,7 @@ export interface PolicyContext<M extends CallMeta = CallMeta> {
  * and pass the rest through), so each is a Policy<M> for whatever M its caller carries.
  */
 export interface Policy<M extends CallMeta = CallMeta> {
+  /** Runs `fn` under the policy with the context `pc`; resolves or rejects as the policy decides. */
   execute<T> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T>
 }
 

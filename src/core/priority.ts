@@ -1,7 +1,10 @@
 import { InvalidOptionsError } from '../errors.js'
 
+/** A priority level: 1 is the highest, 5 the lowest, 3 the default. */
 export type PriorityLevel = 1 | 2 | 3 | 4 | 5
+/** A priority by name: `highest` (1) … `lowest` (5). */
 export type PriorityName = 'highest' | 'high' | 'normal' | 'low' | 'lowest'
+/** A request's `priority`: a name or a level; `normal` (3) when left out. */
 export type PriorityInput = PriorityName | PriorityLevel | undefined
 
 const NAMES: Readonly<Record<PriorityName, PriorityLevel>> = { highest: 1, high: 2, normal: 3, low: 4, lowest: 5 }

@@ -26,6 +26,10 @@ export interface RedisClientOptions {
   redis?: RedisOptions
 }
 
+/**
+ * Creates an ioredis client that fails fast: commands fail at once while disconnected and after
+ * `commandTimeoutMs` (500) without an answer, while it keeps reconnecting (backoff up to 2 s).
+ */
 export function createRedisClient (url: string, options: RedisClientOptions = {}): Redis {
   const maxBackoffMs = options.maxBackoffMs ?? 2000
   const client = new Redis(url, {

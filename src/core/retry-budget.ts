@@ -31,6 +31,7 @@ export interface RetryBudget {
 const REQUESTS = 0
 const RETRIES = 1
 
+/** Creates a retry budget that one or several retry policies can share (`RetryOptions.budget`). */
 export function createRetryBudget (opts: RetryBudgetOptions, clock: Clock = systemClock): RetryBudget {
   const { ratio, minPerSecond, windowMs } = opts
   if (!(ratio >= 0) || !(minPerSecond >= 0) || !(windowMs > 0)) {

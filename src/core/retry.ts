@@ -9,6 +9,7 @@ import { createRetryBudget, DEFAULT_RETRY_BUDGET, isRetryBudget } from './retry-
 import { AbortedError, InvalidOptionsError } from '../errors.js'
 import { retryableCode } from '../error-kinds.js'
 
+/** Options of `createRetryPolicy`; every delay is in milliseconds. */
 export interface RetryOptions {
   /** Total attempts including the first (1 = never retry). */
   attempts: number
@@ -43,10 +44,15 @@ export interface GiveUpEvent {
   reason: string
 }
 
+/** Retries a failed call with full-jitter backoff within a retry budget, honouring Retry-After. */
 export interface RetryPolicy extends Policy {
+  /** Runs `fn`, then again after a backoff while the outcome is retryable, the call replayable and budget allows. */
   execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T>
+  /** Emitted before each retry's backoff: the attempt about to run, its delay and what failed. */
   readonly onRetry: Emitter<RetryEvent>
+  /** Emitted when a retryable failure is returned because attempts or the budget ran out. */
   readonly onGiveUp: Emitter<GiveUpEvent>
+  /** The retry budget in use; undefined when `budget: false`. */
   readonly budget: RetryBudget | undefined
 }
 
@@ -59,6 +65,11 @@ export function isReplayable (meta: CallMeta, retryNonIdempotent = false): boole
 
 type Outcome<T> = { ok: true, value: T } | { ok: false, error: unknown }
 
+/**
+ * Creates a retry policy (a `Policy`): compose it with `wrap(retry, breaker, …)`.
+ *
+ * @throws `InvalidOptionsError` for attempts below 1 or negative delays.
+ */
 export function createRetryPolicy (opts: RetryOptions, deps: { clock?: Clock, random?: Random } = {}): RetryPolicy {
   const clock = deps.clock ?? systemClock
   const random = deps.random ?? Math.random

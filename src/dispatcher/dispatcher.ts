@@ -7,6 +7,7 @@ import type { Duration } from '../core/duration.js'
 import { Emitter } from '../core/events.js'
 import type { StoreEvent } from '../core/limiter/limiter.js'
 import { ShuttingDownError, SluiceError, SupplierUnknownError } from '../errors.js'
+import type { ErrorCode } from '../errors.js'
 import { Call } from './call.js'
 import type { CallFacts, CallHost } from './call.js'
 import { normalizeOptions } from './options.js'
@@ -28,26 +29,39 @@ import { undiciTransport } from './transport.js'
 import { classifyOutcome, snapshot } from './outcome.js'
 import type { Outcome } from './outcome.js'
 
+/** One finished call, as `events.requestEnd` reports it (observability binds metrics to it). */
 export interface RequestEndEvent {
+  /** The supplier it was for. */
   supplier: string
+  /** How it counts: success, failure or rejected. */
   outcome: Outcome
   /** Supplier status, or 0 when none came back. */
   status: number
   /** Error code when the call rejected. */
-  code?: string
+  code?: ErrorCode
+  /** Attempts sent (0 when answered from the cache or refused before sending). */
   attempts: number
+  /** From `request()` to the answer or error, in ms. */
   durationMs: number
+  /** Time waiting for admission (token and slot), summed over attempts, in ms. */
   queuedMs: number
+  /** Answered from the cache or by an identical GET in flight. */
   fromCache: boolean
 }
 
+/** What the dispatcher announces; subscribe with `events.<name>.on(listener)`. */
 export interface DispatcherEvents {
+  /** Every call that finished, answered or not. */
   readonly requestEnd: Emitter<RequestEndEvent>
+  /** A retry is about to be made after its backoff: which attempt, and what failed. */
   readonly retry: Emitter<{ supplier: string, attempt: number, reason: string }>
+  /** A supplier answered 429 (its bucket is paused for the time it asked). */
   readonly rateLimited: Emitter<{ supplier: string }>
+  /** A supplier's circuit breaker changed state. */
   readonly breakerStateChange: Emitter<{ supplier: string, state: SupplierMetrics['breaker'] }>
 }
 
+/** How `close()` ends the dispatcher. */
 export interface CloseOptions {
   /** Finish queued and running work first (default true). */
   drain?: boolean
@@ -55,13 +69,27 @@ export interface CloseOptions {
   timeout?: Duration
 }
 
+/** Outbound calls to the configured suppliers, made by `createDispatcher`. `S` is the union of their names. */
 export interface Dispatcher<S extends string = string> {
+  /**
+   * Sends a request to a supplier when its rate limit, concurrency cap and queue allow, retrying as
+   * configured. Resolves with the buffered answer, whatever its status; rejects only when there is
+   * none (an `SLC_*` error: `SLC_QUEUE_FULL`, `SLC_QUEUE_TIMEOUT`, `SLC_CIRCUIT_OPEN`, `SLC_ABORTED`,
+   * `SLC_UPSTREAM_TIMEOUT`, `SLC_BAD_GATEWAY`, …). Never throws synchronously.
+   */
   request (req: DispatchRequest<S>): Promise<DispatchResponse>
+  /** Counters and recent latency percentiles per supplier. */
   metrics (): Record<S, SupplierMetrics>
+  /** The configured supplier names. */
   readonly suppliers: readonly S[]
+  /** Events for observability: finished calls, retries, 429s, breaker changes. */
   readonly events: DispatcherEvents
   /** Store errors (stores that report them: Redis); undefined for the memory store. */
   readonly storeEvents: Emitter<StoreEvent> | undefined
+  /**
+   * Stops taking calls (new ones reject with `SLC_SHUTTING_DOWN`), drains as `opts` says, then closes
+   * connections and the store it opened. Calling it again returns the same promise.
+   */
   close (opts?: CloseOptions): Promise<void>
 }
 

@@ -23,12 +23,12 @@ export type { StoreOptions, SupplierOptions } from '../config/schema/dispatcher.
  * What createDispatcher takes: the suppliers file's keys, and a few that only code can give.
  * `S` is the union of the supplier names, inferred from `suppliers`.
  */
-export interface DispatcherOptions<S extends string = string> extends Omit<DispatcherConfig, 'store' | 'suppliers'> {
-  /** Suppliers by name: each name is what `request({ supplier })` takes. */
-  suppliers: Record<S, SupplierOptions>
+export interface DispatcherOptions<S extends string = string> extends Omit<DispatcherConfig<S>, 'store'> {
   /** Where rate-limit buckets live; a ready `LimiterStore` is accepted too (it is not closed by us). */
   store?: StoreOptions | LimiterStore
+  /** Time source for buckets, backoff, deadlines and breakers [systemClock]; a `ManualClock` in tests. */
   clock?: Clock
+  /** Randomness in [0, 1) for backoff jitter [Math.random]; seed it in tests. */
   random?: Random
   /** Replaces the HTTP transport (tests, benchmarks). */
   transport?: Transport

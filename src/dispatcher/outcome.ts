@@ -5,6 +5,10 @@ import type { AttemptResult } from './response.js'
 import type { Supplier } from './supplier.js'
 import type { SupplierMetrics } from './stats.js'
 
+/**
+ * How a call counts: `success` (an answer below 500, not 429), `failure` (5xx, 429, network error
+ * or timeout after retries) or `rejected` (refused before reaching the supplier).
+ */
 export type Outcome = 'success' | 'failure' | 'rejected'
 
 export function classifyOutcome (res: AttemptResult | undefined, err: unknown): Outcome {

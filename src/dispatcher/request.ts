@@ -9,22 +9,36 @@ import { InvalidOptionsError } from '../errors.js'
 import { CallState } from './call-state.js'
 import type { SupplierConfig } from './options.js'
 
+/** A query parameter: a scalar, or a list sent as the parameter repeated. */
 export type QueryValue = string | number | boolean | ReadonlyArray<string | number | boolean>
 
+/** One call for `dispatcher.request()`. `S` is the union of the configured supplier names. */
 export interface DispatchRequest<S extends string = string> {
+  /** Name of the supplier to call (a key of `suppliers`). */
   supplier: S
-  /** Default GET. */
+  /** HTTP method, any case [GET]. */
   method?: string
-  /** Appended to the supplier's base URL path. */
+  /** Path appended to the supplier's `baseUrl` path, such as `/v1/items`; parameters go in `query`. */
   path: string
+  /** Query parameters, URL-encoded and appended; `undefined` values are left out. */
   query?: Record<string, QueryValue | undefined>
+  /** Headers of this call; they replace the supplier's own `headers` of the same name, in any case. */
   headers?: Record<string, string>
-  /** A string or bytes are sent as is; anything else is sent as JSON. */
+  /** A string or bytes are sent as is; anything else is sent as JSON (with `content-type: application/json`). */
   body?: unknown
   /** `highest` … `lowest` or 1 … 5; default `normal`. */
   priority?: PriorityInput
-  /** Whole-call deadline (queueing, attempts and backoff); a call that cannot start in time is refused at once. */
+  /**
+   * Whole-call deadline, queueing, attempts and backoff included: `'5s'`, `'250ms'` or a number of
+   * ms. Past it the call rejects with `SLC_QUEUE_TIMEOUT` (still queued) or `SLC_UPSTREAM_TIMEOUT`;
+   * a call that cannot start in time is refused at once. None by default (each attempt still has
+   * the supplier's `timeouts.request`).
+   */
   timeout?: Duration
+  /**
+   * Aborts the call wherever it is (queued, in flight, between attempts): it rejects with `SLC_ABORTED`,
+   * the signal's reason as `cause`.
+   */
   signal?: AbortSignal
   /** Allows retrying a non-idempotent method (an `Idempotency-Key` header implies it). */
   idempotent?: boolean

@@ -5,11 +5,19 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { inspect } from 'node:util'
 import type { InspectOptionsStylized } from 'node:util'
 
+/** Response headers by lower-case name, as Node parses them (`set-cookie` is a list). */
 export type ResponseHeaders = IncomingHttpHeaders
 
+/**
+ * A supplier's answer, its body fully read, whatever its status; `console.log` shows status, headers
+ * and body as text.
+ */
 export interface DispatchResponse {
+  /** HTTP status of the answer. */
   readonly status: number
+  /** Response headers. */
   readonly headers: ResponseHeaders
+  /** The whole body (at most the supplier's `maxResponseSize`). */
   readonly body: Buffer
   /** Attempts sent to the supplier for this answer (0 when it came from the cache). */
   readonly attempts: number
@@ -19,7 +27,9 @@ export interface DispatchResponse {
   readonly queuedMs: number
   /** True when the answer was served from the cache or shared with an identical in-flight GET. */
   readonly fromCache: boolean
+  /** The body decoded as UTF-8. */
   text (): string
+  /** The body parsed as JSON (throws a SyntaxError when it is not). */
   json<T = unknown> (): T
 }
 

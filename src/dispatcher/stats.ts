@@ -2,7 +2,19 @@
 // a fixed-size ring of the most recent samples: memory stays constant however long the process
 // runs, and "recent" is what an operator looking at a dashboard wants anyway.
 
-export interface Percentiles { p50: number, p90: number, p99: number, max: number, count: number }
+/** Percentiles of the most recent samples (up to 1024), in milliseconds. */
+export interface Percentiles {
+  /** Median. */
+  p50: number
+  /** 90th percentile. */
+  p90: number
+  /** 99th percentile. */
+  p99: number
+  /** Largest sample. */
+  max: number
+  /** Samples the percentiles are taken over. */
+  count: number
+}
 
 export class Reservoir {
   #samples: Float64Array
@@ -28,22 +40,34 @@ export class Reservoir {
   }
 }
 
+/** A supplier's circuit breaker state. */
 export type BreakerStateName = 'closed' | 'open' | 'half-open'
 
+/** One supplier's counters since the dispatcher was created, and its recent latencies (`dispatcher.metrics()`). */
 export interface SupplierMetrics {
+  /** Calls made to `request()` for this supplier. */
   requests: number
+  /** Calls answered below 500 and not 429. */
   successes: number
+  /** Calls that ended with a 5xx, a 429 or a network error or timeout, after retries. */
   failures: number
   /** Requests refused before reaching the supplier (queue full, deadline, breaker open, shutdown). */
   rejected: number
   /** 429 answers seen from the supplier, retries included. */
   rateLimited: number
+  /** Retry attempts made. */
   retries: number
+  /** Calls answered from the cache or by an identical GET in flight. */
   cacheHits: number
+  /** Calls waiting for a token or a slot now. */
   queued: number
+  /** Attempts sent and not yet answered now. */
   inFlight: number
+  /** The circuit breaker's state now (`closed` when it is off). */
   breaker: BreakerStateName
+  /** Time from `request()` to the answer, retries included, in ms. */
   latencyMs: Percentiles
+  /** Time calls waited for admission (token and slot), in ms. */
   queueWaitMs: Percentiles
 }
 

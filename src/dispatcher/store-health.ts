@@ -7,6 +7,7 @@ import type { StoreErrorEvent } from '../core/limiter/limiter.js'
 
 /** What the dispatcher logs through (a pino logger fits). */
 export interface DispatcherLogger {
+  /** Logs a warning: structured fields, then the message (pino's argument order). */
   warn (obj: object, msg: string): void
 }
 

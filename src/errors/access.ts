@@ -5,6 +5,10 @@ import type { SluiceErrorOptions } from './base.js'
 
 // Auth
 
+/**
+ * `SLC_UNAUTHENTICATED`: Credentials are missing or invalid: a route's JWT or API key (with a
+ * `WWW-Authenticate` challenge), or the admin API's bearer token.
+ */
 export class UnauthenticatedError extends SluiceError {
   static readonly code = 'SLC_UNAUTHENTICATED'
   static readonly kind = 'caller'
@@ -14,6 +18,11 @@ export class UnauthenticatedError extends SluiceError {
   }
 }
 
+/**
+ * `SLC_FORBIDDEN`: The consumer lacks a scope or role the route's `auth` requires
+ * (`error=\"insufficient_scope\"`), or an admin write endpoint was called while `admin.token` is not
+ * set.
+ */
 export class ForbiddenError extends SluiceError {
   static readonly code = 'SLC_FORBIDDEN'
   static readonly kind = 'caller'
@@ -23,6 +32,10 @@ export class ForbiddenError extends SluiceError {
   }
 }
 
+/**
+ * `SLC_IP_DENIED`: The client address is refused by the route's `ipRules` (resolved through
+ * `server.trustedProxies`).
+ */
 export class IpDeniedError extends SluiceError {
   static readonly code = 'SLC_IP_DENIED'
   static readonly kind = 'caller'
@@ -32,6 +45,7 @@ export class IpDeniedError extends SluiceError {
   }
 }
 
+/** `SLC_KEY_NOT_FOUND`: No API key has this id (`sluice keys`, `/admin/keys`). */
 export class KeyNotFoundError extends SluiceError {
   static readonly code = 'SLC_KEY_NOT_FOUND'
   static readonly kind = 'caller'
@@ -41,6 +55,10 @@ export class KeyNotFoundError extends SluiceError {
   }
 }
 
+/**
+ * `SLC_KEY_INVALID`: A key management request is invalid: an unknown consumer, scopes beyond the
+ * consumer's, a bad duration, or a key that can no longer be rotated.
+ */
 export class KeyRequestError extends SluiceError {
   static readonly code = 'SLC_KEY_INVALID'
   static readonly kind = 'caller'
@@ -50,6 +68,10 @@ export class KeyRequestError extends SluiceError {
   }
 }
 
+/**
+ * `SLC_KEY_STORE_UNAVAILABLE`: The API key store (a Redis `auth.apiKeys.store`) did not answer; the
+ * request is refused (fail closed).
+ */
 export class KeyStoreUnavailableError extends SluiceError {
   static readonly code = 'SLC_KEY_STORE_UNAVAILABLE'
   static readonly kind = 'refused'
@@ -61,6 +83,10 @@ export class KeyStoreUnavailableError extends SluiceError {
 
 // Limits
 
+/**
+ * `SLC_RATE_LIMITED`: A limit of the route's `rateLimits` (or the consumer's plan) refused the
+ * request; `Retry-After` says when the next one can pass.
+ */
 export class RateLimitedError extends SluiceError {
   static readonly code = 'SLC_RATE_LIMITED'
   static readonly kind = 'refused'
@@ -71,6 +97,10 @@ export class RateLimitedError extends SluiceError {
   }
 }
 
+/**
+ * `SLC_QUOTA_EXCEEDED`: Reserved for the gateway's quota stage, which is not built yet: nothing raises
+ * it today.
+ */
 export class QuotaExceededError extends SluiceError {
   static readonly code = 'SLC_QUOTA_EXCEEDED'
   static readonly kind = 'refused'
@@ -83,10 +113,16 @@ export class QuotaExceededError extends SluiceError {
 
 // Transform
 
+/**
+ * `SLC_TRANSFORM_INVALID_HEADER`: A transform template expanded to a header value a header cannot
+ * carry (CR, LF or another control character, or a character above U+00FF); the request was not sent,
+ * or the response was replaced by this error.
+ */
 export class TransformHeaderError extends SluiceError {
   static readonly code = 'SLC_TRANSFORM_INVALID_HEADER'
   static readonly kind = 'caller'
   static readonly meaning = 'A transform template expanded to a header value a header cannot carry (CR, LF or another control character, or a character above U+00FF); the request was not sent, or the response was replaced by this error.'
+  /** @param header - The header whose value the transform could not set. */
   constructor (readonly header: string, options?: SluiceErrorOptions) {
     super(TransformHeaderError.code, 500, `A transform produced an invalid value for header ${header}`, { expose: true, ...options })
   }

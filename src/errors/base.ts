@@ -24,6 +24,7 @@ const BRAND = Symbol.for('sluice.error')
  */
 export type ErrorKind = 'caller' | 'refused' | 'cancelled' | 'connect' | 'upstream' | 'config' | 'internal'
 
+/** Options every Sluice error takes besides its own arguments. */
 export interface SluiceErrorOptions extends ErrorOptions {
   /** Show `message` to clients even on a 5xx (default: only 4xx messages are exposed). */
   expose?: boolean
@@ -31,7 +32,14 @@ export interface SluiceErrorOptions extends ErrorOptions {
   retryAfterMs?: number
 }
 
+/**
+ * The base of every error Sluice raises or answers with: match on `code` (an `SLC_*` string,
+ * listed with what to do in docs/errors.md), or on the subclass. `SluiceError.is(err)` also
+ * recognises errors from another copy of the package.
+ */
 export class SluiceError extends Error {
+  /** The code every error of this class carries (each subclass declares its own). */
+  static readonly code: ErrorCode = 'SLC_INTERNAL'
   /** Each subclass declares its kind; the base class is only ever thrown by a subclass. */
   static readonly kind: ErrorKind = 'internal'
   /** One sentence for docs/errors.md's Meaning column (a test keeps the two equal). */
@@ -40,7 +48,9 @@ export class SluiceError extends Error {
   readonly code: ErrorCode
   /** HTTP status a gateway answers with; 0 where the error never reaches an HTTP client. */
   readonly status: number
+  /** True when `message` may be shown to an HTTP client (4xx errors, and a few 5xx that say so). */
   readonly expose: boolean
+  /** Who the error blames: decides retries, breaker counting and metrics (see `ErrorKind`). */
   readonly kind: ErrorKind
   /** Read by retry and the breaker (src/core/retry-after.ts); undefined when the error gives none. */
   readonly retryAfterMs: number | undefined
@@ -56,6 +66,7 @@ export class SluiceError extends Error {
     this.retryAfterMs = options?.retryAfterMs
   }
 
+  /** True for any Sluice error, even one made by another copy of the package (where `instanceof` fails). */
   static is (err: unknown): err is SluiceError {
     return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true
   }

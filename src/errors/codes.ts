@@ -3,6 +3,7 @@
 // code to SluiceError's constructor, which only takes a code listed here: add it here (and to
 // docs/errors.md, which src/errors.test.ts compares with the classes).
 
+/** Every `SLC_*` code, in docs/errors.md's order. */
 export const ERROR_CODES = [
   'SLC_ROUTE_NOT_FOUND', 'SLC_METHOD_NOT_ALLOWED', 'SLC_PAYLOAD_TOO_LARGE', 'SLC_HEADERS_TOO_LARGE', 'SLC_BAD_REQUEST',
   'SLC_REQUEST_TIMEOUT', 'SLC_INVALID_HOST', 'SLC_URI_TOO_LONG', 'SLC_NOT_IMPLEMENTED', 'SLC_HTTP_VERSION', 'SLC_INVALID_PATH',

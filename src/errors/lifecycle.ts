@@ -5,21 +5,27 @@ import type { SluiceErrorOptions } from './base.js'
 
 // Config
 
+/**
+ * `SLC_CONFIG_INVALID`: The configuration file is invalid; the message lists `file:line:col key:
+ * problem` for each error.
+ */
 export class ConfigError extends SluiceError {
   static readonly code = 'SLC_CONFIG_INVALID'
   static readonly kind = 'config'
   static readonly meaning = 'The configuration file is invalid; the message lists `file:line:col key: problem` for each error.'
-  /** Each issue is already formatted as `file:line:col path: message`. */
+  /** @param issues - Each problem, already formatted as `file:line:col path: message`. */
   constructor (readonly issues: readonly string[], options?: SluiceErrorOptions) {
     super(ConfigError.code, 0, issues.join('\n'), { expose: true, ...options })
   }
 }
 
+/** `SLC_CONFIG_ENV`: A `${VAR}` in the config names an unset variable without a default. */
 export class ConfigEnvError extends SluiceError {
   static readonly code = 'SLC_CONFIG_ENV'
   static readonly kind = 'config'
   // eslint-disable-next-line no-template-curly-in-string -- the doc text shows the config syntax, not a template
   static readonly meaning = 'A `${VAR}` in the config names an unset variable without a default.'
+  /** @param variable - The unset variable. */
   constructor (readonly variable: string, options?: SluiceErrorOptions) {
     super(ConfigEnvError.code, 0, `environment variable ${variable} is not set and has no default`, options)
   }
@@ -27,33 +33,50 @@ export class ConfigEnvError extends SluiceError {
 
 // Dispatcher
 
+/** `SLC_QUEUE_FULL`: The supplier's queue is at `maxSize`. */
 export class QueueFullError extends SluiceError {
   static readonly code = 'SLC_QUEUE_FULL'
   static readonly kind = 'refused'
   static readonly meaning = "The supplier's queue is at `maxSize`."
+  /**
+   * @param name - The supplier whose queue is full.
+   * @param maxSize - The queue's `maxSize`.
+   */
   constructor (readonly name: string, readonly maxSize: number, options?: SluiceErrorOptions) {
     super(QueueFullError.code, 503, `Queue for ${name} is full (${maxSize})`, options)
   }
 }
 
+/**
+ * `SLC_QUEUE_TIMEOUT`: The call could not start before its deadline (its `timeout`) for want of a
+ * token or a slot.
+ */
 export class QueueTimeoutError extends SluiceError {
   static readonly code = 'SLC_QUEUE_TIMEOUT'
   static readonly kind = 'refused'
   static readonly meaning = 'The call could not start before its deadline (its `timeout`) for want of a token or a slot.'
+  /** @param name - The supplier the call was for. */
   constructor (readonly name: string, options?: SluiceErrorOptions) {
     super(QueueTimeoutError.code, 503, `Request to ${name} could not start before its deadline`, options)
   }
 }
 
+/** `SLC_SUPPLIER_UNKNOWN`: `request()` named a supplier that is not configured. */
 export class SupplierUnknownError extends SluiceError {
   static readonly code = 'SLC_SUPPLIER_UNKNOWN'
   static readonly kind = 'caller'
   static readonly meaning = '`request()` named a supplier that is not configured.'
+  /** @param supplier - The name `request()` was given. */
   constructor (readonly supplier: string, options?: SluiceErrorOptions) {
     super(SupplierUnknownError.code, 0, `Unknown supplier "${supplier}"`, options)
   }
 }
 
+/**
+ * `SLC_INVALID_OPTIONS`: Options or a request passed to a library call are invalid (the message names
+ * the field), or undici refused to send the request as given. Nothing was sent; it is never retried
+ * and never counted by the breaker.
+ */
 export class InvalidOptionsError extends SluiceError {
   static readonly code = 'SLC_INVALID_OPTIONS'
   static readonly kind = 'caller'
@@ -63,6 +86,10 @@ export class InvalidOptionsError extends SluiceError {
   }
 }
 
+/**
+ * `SLC_ABORTED`: The caller's `AbortSignal` fired, whether the call was queued, in flight or between
+ * attempts (the signal's reason is the error's `cause`), or the client went away.
+ */
 export class AbortedError extends SluiceError {
   static readonly code = 'SLC_ABORTED'
   static readonly kind = 'cancelled'
@@ -74,6 +101,12 @@ export class AbortedError extends SluiceError {
 
 // State stores
 
+/**
+ * `SLC_STORE_UNAVAILABLE`: The rate-limit store failed to answer at all (a custom `LimiterStore` whose
+ * `take` rejects). Redis errors never raise it: they answer with `onStoreError`, where `allow` sends
+ * without a token and `deny` holds calls until Redis answers again or their `timeout` ends them with
+ * `SLC_QUEUE_TIMEOUT`.
+ */
 export class StoreUnavailableError extends SluiceError {
   static readonly code = 'SLC_STORE_UNAVAILABLE'
   static readonly kind = 'refused'
@@ -85,6 +118,7 @@ export class StoreUnavailableError extends SluiceError {
 
 // Lifecycle
 
+/** `SLC_SHUTTING_DOWN`: The gateway or dispatcher is closing and accepts no new work. */
 export class ShuttingDownError extends SluiceError {
   static readonly code = 'SLC_SHUTTING_DOWN'
   static readonly kind = 'cancelled'
@@ -94,6 +128,7 @@ export class ShuttingDownError extends SluiceError {
   }
 }
 
+/** `SLC_INTERNAL`: An unexpected error; it is logged with its stack. */
 export class InternalError extends SluiceError {
   static readonly code = 'SLC_INTERNAL'
   static readonly kind = 'internal'
@@ -105,6 +140,7 @@ export class InternalError extends SluiceError {
 
 // CLI
 
+/** `SLC_USAGE`: The command line was not understood (exit code 2). */
 export class UsageError extends SluiceError {
   static readonly code = 'SLC_USAGE'
   static readonly kind = 'config'

@@ -5,6 +5,7 @@ import type { SluiceErrorOptions } from './base.js'
 
 // Routing
 
+/** `SLC_ROUTE_NOT_FOUND`: No route matched host, path, method, headers and query. */
 export class RouteNotFoundError extends SluiceError {
   static readonly code = 'SLC_ROUTE_NOT_FOUND'
   static readonly kind = 'caller'
@@ -14,6 +15,10 @@ export class RouteNotFoundError extends SluiceError {
   }
 }
 
+/**
+ * `SLC_METHOD_NOT_ALLOWED`: A route matched everything but the method; `Allow` lists the methods that
+ * would match.
+ */
 export class MethodNotAllowedError extends SluiceError {
   static readonly code = 'SLC_METHOD_NOT_ALLOWED'
   static readonly kind = 'caller'
@@ -28,15 +33,21 @@ export class MethodNotAllowedError extends SluiceError {
 
 // Request
 
+/** `SLC_PAYLOAD_TOO_LARGE`: The request body exceeded the route's `maxBodySize`. */
 export class PayloadTooLargeError extends SluiceError {
   static readonly code = 'SLC_PAYLOAD_TOO_LARGE'
   static readonly kind = 'caller'
   static readonly meaning = "The request body exceeded the route's `maxBodySize`."
+  /** @param limit - The route's `maxBodySize`, in bytes. */
   constructor (readonly limit: number, options?: SluiceErrorOptions) {
     super(PayloadTooLargeError.code, 413, `Request body exceeds ${limit} bytes`, options)
   }
 }
 
+/**
+ * `SLC_HEADERS_TOO_LARGE`: The request headers exceeded `server.maxHeaderSize`, or had more than
+ * `server.maxHeaderCount` lines.
+ */
 export class HeadersTooLargeError extends SluiceError {
   static readonly code = 'SLC_HEADERS_TOO_LARGE'
   static readonly kind = 'caller'
@@ -46,6 +57,11 @@ export class HeadersTooLargeError extends SluiceError {
   }
 }
 
+/**
+ * `SLC_BAD_REQUEST`: The request could not be parsed, or its request-target has a form the gateway
+ * does not accept (see [HTTP conformance](http-conformance.md)); in `sluice dispatch` output, an input
+ * line that is not a request (bad JSON, unknown field, duplicate id).
+ */
 export class BadRequestError extends SluiceError {
   static readonly code = 'SLC_BAD_REQUEST'
   static readonly kind = 'caller'
@@ -55,6 +71,10 @@ export class BadRequestError extends SluiceError {
   }
 }
 
+/**
+ * `SLC_INVALID_HOST`: The request has no `Host` (HTTP/1.1), more than one, an empty or invalid one, or
+ * one that disagrees with an absolute-form target.
+ */
 export class InvalidHostError extends SluiceError {
   static readonly code = 'SLC_INVALID_HOST'
   static readonly kind = 'caller'
@@ -64,6 +84,7 @@ export class InvalidHostError extends SluiceError {
   }
 }
 
+/** `SLC_URI_TOO_LONG`: The request line did not fit in `server.maxHeaderSize`. */
 export class UriTooLongError extends SluiceError {
   static readonly code = 'SLC_URI_TOO_LONG'
   static readonly kind = 'caller'
@@ -83,6 +104,7 @@ export class NotImplementedError extends SluiceError {
   }
 }
 
+/** `SLC_HTTP_VERSION`: The request line names an HTTP version other than 1.0 or 1.1. */
 export class HttpVersionError extends SluiceError {
   static readonly code = 'SLC_HTTP_VERSION'
   static readonly kind = 'caller'
@@ -102,6 +124,10 @@ export class InvalidPathError extends SluiceError {
   }
 }
 
+/**
+ * `SLC_REQUEST_TIMEOUT`: The request head did not arrive within `server.timeouts.headers`, or its body
+ * stalled past `server.timeouts.body`; the connection is closed.
+ */
 export class RequestTimeoutError extends SluiceError {
   static readonly code = 'SLC_REQUEST_TIMEOUT'
   static readonly kind = 'caller'

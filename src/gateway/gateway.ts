@@ -24,18 +24,36 @@ import { buildSnapshot, LiveSnapshot } from './snapshot.js'
 import type { Snapshot } from './snapshot.js'
 import type { Target } from './upstream/target.js'
 
+/** Options of `createGateway`. */
 export interface GatewayOptions {
+  /** The YAML config file: read at start (unless `config` is given), on reload and watched. */
   configPath: string
   /** Already loaded config (skips the first read of configPath). */
   config?: GatewayConfig
+  /** Where logs and the access log go [a pino logger at `logging.level` on stdout]. */
   logger?: Logger
+  /** The Prometheus metrics to fill [`createMetrics()` on a fresh registry]. */
   metrics?: Metrics
+  /** Time source for timeouts, breakers, health checks and rate limits [systemClock]. */
   clock?: Clock
+  /** Randomness in [0, 1) for balancers and jitter [Math.random]. */
   random?: Random
 }
 
-export type ReloadResult = { ok: true } | { ok: false, error: ConfigError }
+/** What `reload()` did: swapped to the new config, or kept the old one because of `error`. */
+export type ReloadResult =
+  | {
+    /** The new config is in use. */
+    ok: true
+  }
+  | {
+    /** The file was invalid; the current config stays in use. */
+    ok: false
+    /** Every problem, located as `file:line:col path: message`. */
+    error: ConfigError
+  }
 
+/** A running API gateway, made by `createGateway`: call `listen()` to serve. */
 export interface Gateway {
   /** Starts the data-plane listener on server.host:server.port. */
   listen (): Promise<{ host: string, port: number }>
@@ -45,10 +63,13 @@ export interface Gateway {
   close (): Promise<void>
   /** Watches configPath (debounced), SIGHUP and SIGUSR1; returns the function that stops them. */
   watch (): () => void
+  /** The config in use (the last one loaded successfully), frozen. */
   readonly config: GatewayConfig
   /** The compiled snapshot new requests start on (read-only view for the admin API and tests). */
   readonly snapshot: Snapshot
+  /** Its Prometheus metrics (the admin listener serves them on `/metrics`). */
   readonly metrics: Metrics
+  /** Its pino logger. */
   readonly logger: Logger
   /** The config file this gateway reloads from. */
   readonly configPath: string
@@ -58,6 +79,12 @@ export interface Gateway {
   readonly serving: boolean
 }
 
+/**
+ * Creates an API gateway from a YAML config file (docs/config.md): routes, upstreams, auth, rate
+ * limits and observability. It does not listen until `listen()`.
+ *
+ * @throws `ConfigError` (`SLC_CONFIG_INVALID`) listing every problem as `file:line:col path: message`.
+ */
 export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const first = opts.config ?? await loadConfigFile(opts.configPath)
   const logger = opts.logger ?? createLogger({ level: first.logging.level })

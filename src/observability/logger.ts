@@ -26,6 +26,10 @@ export const REDACT_PATHS = [
   '*.token', '*.password', '*.apiKey',
 ]
 
+/**
+ * Creates the pino logger Sluice logs through: JSON lines on stdout, credentials redacted
+ * (`authorization`, cookies, tokens, passwords, API keys).
+ */
 export function createLogger (options: LoggerOptions = {}): Logger {
   // Async stdout keeps the access log off the request's critical path; pino flushes it on exit.
   const dest = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 })

@@ -7,6 +7,7 @@ import { Recorder } from './recorder.js'
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
+/** Every Prometheus metric Sluice exports: name, type, help and labels (docs/metrics.md lists them). */
 export const METRIC_DEFS = {
   httpRequests: { type: 'counter', name: 'sluice_http_requests_total', help: 'Requests answered by the gateway', labels: ['route', 'method', 'code'] },
   httpDuration: { type: 'histogram', name: 'sluice_http_request_duration_seconds', help: 'Time from request start to the end of the response, by route', labels: ['route'] },
@@ -33,6 +34,7 @@ type Defs = typeof METRIC_DEFS
 type Handle<D> = D extends { type: 'counter' } ? Counter<string>
   : D extends { type: 'gauge' } ? Gauge<string>
     : Histogram<string>
+/** The metric handles on one prom-client registry, by the keys of `METRIC_DEFS`. */
 export type Metrics = { [K in keyof Defs]: Handle<Defs[K]> } & {
   registry: Registry
   /** Where the gateway's per-request amounts wait until a read of the metrics flushes them. */

@@ -26,6 +26,15 @@ test('hovering createDispatcher shows its documentation', () => {
   assert.match(h.documentation, /@example/)
 })
 
+test('hovering an option shows its description, unit and default from the schema', () => {
+  const file = consumer('options', 'hotels')
+  const concurrent = hover(file, 'maxConcurrent')
+  assert.match(concurrent.documentation, /Calls in flight; also the connection pool size/)
+  assert.match(concurrent.documentation, /@defaultValue `10`/)
+  const timeout = hover(file, 'timeout', 'path: ')
+  assert.match(timeout.documentation, /Whole-call deadline.*'5s'/s)
+})
+
 test('supplier names are typed from the options: a misspelt one does not compile under --strict', () => {
   assert.deepEqual(compileErrors(consumer('right', 'flights')), [])
   const errors = compileErrors(consumer('misspelt', 'hotel'))

@@ -3,7 +3,7 @@
 // from it, so the file, the library and docs/config.md cannot drift apart. Keys with a default are
 // optional to write and always present once validated (src/dispatcher/options.ts reads them so).
 import { Type } from '@sinclair/typebox'
-import type { SchemaOptions, Static, TSchema } from '@sinclair/typebox'
+import type { SchemaOptions, TSchema } from '@sinclair/typebox'
 import { Duration, Size } from './common.js'
 
 const strict = { additionalProperties: false }
@@ -85,13 +85,13 @@ export const SupplierSchema = Type.Object({
   maxResponseSize: Def(Size({ default: '10mb', description: 'Largest answer body read into memory, at least 1b; a larger one fails the attempt with SLC_RESPONSE_TOO_LARGE' })),
 }, strict)
 
-const MemoryStore = Type.Object({
-  type: Type.Literal('memory'),
+export const MemoryStoreSchema = Type.Object({
+  type: Type.Literal('memory', { description: 'Buckets in this process: each process keeps its own count' }),
   maxKeys: Def(Type.Integer({ minimum: 1, default: 10000, description: 'Buckets kept' })),
 }, strict)
 
-const RedisStore = Type.Object({
-  type: Type.Literal('redis'),
+export const RedisStoreSchema = Type.Object({
+  type: Type.Literal('redis', { description: 'Buckets in Redis: every process sharing the URL and prefix shares the quota' }),
   url: Type.String({ minLength: 1, description: 'redis://host:port — shared quotas across processes' }),
   prefix: Type.Optional(Type.String({ minLength: 1, description: 'Key prefix' })),
   onStoreError: Def(Type.Union([Type.Literal('allow'), Type.Literal('deny')], {
@@ -103,14 +103,14 @@ const RedisStore = Type.Object({
 export const DispatcherConfigSchema = Type.Object({
   suppliers: Type.Record(Type.String({ minLength: 1 }), SupplierSchema, { description: 'Suppliers by name.', minProperties: 1 }),
   queue: Def(Queue(true, { default: {}, description: 'Queue defaults for every supplier.' })),
-  store: Def(Type.Union([MemoryStore, RedisStore], { default: { type: 'memory' }, description: 'Where rate-limit buckets live.' })),
+  store: Def(Type.Union([MemoryStoreSchema, RedisStoreSchema], { default: { type: 'memory' }, description: 'Where rate-limit buckets live.' })),
 }, {
   ...strict,
   title: 'Sluice suppliers file',
   description: 'The YAML file read by `sluice dispatch -c`, and the options of `createDispatcher` (which also takes `clock`, `random`, `transport`, `logger` and a ready `LimiterStore` as `store`).',
 })
 
-/** The options as written: keys with a default may be left out. */
-export type DispatcherConfig = Static<typeof DispatcherConfigSchema>
-export type SupplierOptions = Static<typeof SupplierSchema>
-export type StoreOptions = NonNullable<DispatcherConfig['store']>
+// The options as written (keys with a default may be left out), as TypeScript types rendered from
+// this schema with its descriptions as TSDoc (`npm run gen`). src/config/dispatcher-types.test.ts
+// checks they are the schema's Static types.
+export type { DispatcherConfig, SupplierOptions, StoreOptions, MemoryStoreOptions, RedisStoreOptions } from './dispatcher-types.js'

@@ -9,9 +9,12 @@ import type { BreakerStrategy } from './strategy.js'
 import { consecutiveStrategy } from './consecutive.js'
 import { ratioStrategy } from './ratio.js'
 
+/** `closed`: calls pass; `open`: calls fail at once with `SLC_CIRCUIT_OPEN`; `half-open`: a few probes decide. */
 export type BreakerState = 'closed' | 'open' | 'half-open'
 
+/** Options of `createCircuitBreaker`; every duration is in milliseconds. */
 export interface BreakerOptions {
+  /** Names the breaker in its errors and events. */
   name: string
   /** Trip after this many failures in a row. The default when no trip rule is given is 5. */
   consecutiveFailures?: number
@@ -21,6 +24,7 @@ export interface BreakerOptions {
   minimumRequests?: number
   /** [10000] */
   windowMs?: number
+  /** How long the circuit stays open before probing, in ms. */
   openForMs: number
   /** Probes let through concurrently when half-open; all of them must succeed to close [1]. */
   halfOpenRequests?: number
@@ -32,11 +36,17 @@ export interface BreakerOptions {
 
 export interface BreakerStateChange { from: BreakerState, to: BreakerState, name: string }
 
+/** A circuit breaker (a `Policy`): stops calling a failing dependency for `openForMs`, then probes it. */
 export interface CircuitBreaker extends Policy {
+  /** Runs `fn` when the circuit lets it, and records its outcome; rejects with `CircuitOpenError` when open. */
   execute<T, M extends CallMeta> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>): Promise<T>
+  /** The `name` it was created with. */
   readonly name: string
+  /** The state now (an open circuit whose time is up reads `half-open`). */
   readonly state: BreakerState
+  /** Emitted on every state change. */
   readonly onStateChange: Emitter<BreakerStateChange>
+  /** Emitted for each call refused because the circuit is open. */
   readonly onReject: Emitter<{ name: string }>
   /** A sync probe for callers that must know before queueing: throws CircuitOpenError when open. */
   check (): void
@@ -70,6 +80,12 @@ function strategiesFor (opts: BreakerOptions, clock: Clock): BreakerStrategy[] {
   return out
 }
 
+/**
+ * Creates a circuit breaker. It trips on `consecutiveFailures` in a row (5 when no rule is given) or on
+ * `failureRatio` over `windowMs`; aborts and caller errors never count.
+ *
+ * @throws `InvalidOptionsError` for `openForMs` not above 0 or bad probe counts.
+ */
 export function createCircuitBreaker (opts: BreakerOptions, deps: { clock?: Clock } = {}): CircuitBreaker {
   const clock = deps.clock ?? systemClock
   const { name, openForMs, halfOpenRequests = 1, useRetryAfter = true } = opts

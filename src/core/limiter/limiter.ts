@@ -6,8 +6,11 @@ import type { Emitter } from '../events.js'
 
 /** A token bucket (GCRA-equivalent): `rate` tokens per `periodMs`, holding at most `burst`. */
 export interface BucketRule {
+  /** Tokens added per `periodMs`. */
   rate: number
+  /** The refill period, in ms. */
   periodMs: number
+  /** Most tokens the bucket holds: the largest burst let through at once. */
   burst: number
 }
 
@@ -22,8 +25,28 @@ export interface BucketRule {
  * `degraded` is set when the store failed and the answer is its `onStoreError` fallback.
  */
 export type Decision =
-  | { ok: true, remaining: number, resetMs: number, degraded?: boolean }
-  | { ok: false, retryAfterMs: number, remaining: 0, resetMs: number, degraded?: boolean }
+  | {
+    /** The tokens were taken. */
+    ok: true
+    /** Tokens left in the bucket after this take. */
+    remaining: number
+    /** Ms until the bucket is full again. */
+    resetMs: number
+    /** The store failed and this is its `onStoreError: allow` answer. */
+    degraded?: boolean
+  }
+  | {
+    /** Not enough tokens: nothing was taken. */
+    ok: false
+    /** Ms until `cost` tokens are there (`Infinity` when `cost` exceeds the burst). */
+    retryAfterMs: number
+    /** Tokens left: none to spare. */
+    remaining: 0
+    /** Ms until the bucket is full again. */
+    resetMs: number
+    /** The store failed and this is its `onStoreError: deny` answer. */
+    degraded?: boolean
+  }
 
 /** A decision written in place by `LimiterStore.tryTakeSync` (retryAfterMs 0 when ok). */
 export interface DecisionOut {
@@ -52,6 +75,7 @@ export interface TakeRequest {
   readonly rule: BucketRule
 }
 
+/** Where token buckets live: the memory store, the Redis store, or your own with the same contract. */
 export interface LimiterStore {
   /** Takes `cost` tokens from `key`'s bucket, or says how long until `cost` tokens are there. */
   take (key: string, cost: number, rule: BucketRule): Decision | Promise<Decision>
@@ -72,6 +96,7 @@ export interface LimiterStore {
   refund (key: string, cost: number, rule: BucketRule): void | Promise<void>
   /** Empties `key`'s bucket for `forMs` from now: a supplier announced its window is spent. */
   pause (key: string, forMs: number, rule: BucketRule): void | Promise<void>
+  /** Releases what the store holds (timers, its own connections); a client passed in is left open. */
   close (): Promise<void>
   /** Degraded-mode announcements (stores that cannot fail, like the memory store, may omit it). */
   readonly events?: Emitter<StoreEvent>

@@ -9,6 +9,7 @@ import type { BucketRule, Decision, DecisionOut, LimiterStore, TakeRequest } fro
 import { gcraPause, gcraRefund, gcraTake, gcraTakeInto } from './token-bucket.js'
 
 export interface MemoryStoreOptions {
+  /** Clock the buckets refill on [systemClock]. */
   clock?: Clock
   /** Most buckets held at once (default 100 000); beyond it the least recently written goes. */
   maxKeys?: number
@@ -31,6 +32,7 @@ const SWEEP_PER_WRITE = 2
 /** A bucket's TAT, and when (in insertions into the map) it was last moved to the map's end. */
 interface Slot { tat: number, order: number }
 
+/** Creates an in-process token-bucket store, bounded to `maxKeys` buckets (least recently written evicted). */
 export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStore {
   const clock = options.clock ?? systemClock
   const maxKeys = options.maxKeys ?? 100_000

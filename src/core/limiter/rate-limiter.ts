@@ -35,11 +35,17 @@ export interface Reservation {
   cancel (): Promise<void>
 }
 
+/** A token-bucket limiter over a `LimiterStore`, one bucket per key. */
 export interface RateLimiter {
+  /** Names the limiter in its errors (and its Redis keys). */
   readonly name: string
+  /** The bucket every key gets. */
   readonly rule: BucketRule
+  /** Takes `cost` tokens (default 1) from `key`'s bucket now, or says when they will be there. */
   take (key: string, cost?: number): Promise<Decision>
+  /** Gives back tokens a cancelled request took (never above the burst). */
   refund (key: string, cost?: number): Promise<void>
+  /** Empties `key`'s bucket for `forMs` ms from now (the limited party said its window is spent). */
   pause (key: string, forMs: number): Promise<void>
   /**
    * Resolves once `cost` tokens are taken. Rejects with `AbortedError` when `signal` aborts (the
@@ -49,6 +55,11 @@ export interface RateLimiter {
   acquire (key: string, options?: AcquireOptions): Promise<Reservation>
 }
 
+/**
+ * Creates a rate limiter on `store` (memory or Redis) with one `rule` for every key.
+ *
+ * @throws `InvalidOptionsError` for a rule that cannot be enforced (rate or burst not positive).
+ */
 export function createRateLimiter (options: RateLimiterOptions): RateLimiter {
   const { store, name } = options
   const rule = Object.freeze({ ...validateRule(options.rule, `rate limiter ${name}`) })

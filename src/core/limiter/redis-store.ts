@@ -48,6 +48,10 @@ interface LimiterCommands {
 /** Keys outlive their bucket's refill by this much, so a TTL never races a take in flight. */
 const TTL_SLACK_MS = 1000
 
+/**
+ * Creates a token-bucket store in Redis: one atomic script per take, keys that expire on their own,
+ * and `onStoreError` answering while Redis is unreachable. Processes sharing the Redis share the quota.
+ */
 export function createRedisStore (options: RedisStoreOptions): RedisStore {
   const { client, name } = options
   const prefix = options.prefix ?? 'sluice'

@@ -72,6 +72,7 @@ export class PriorityQueue<T> {
     this.#name = name
   }
 
+  /** Entries queued now. */
   get size (): number { return this.#size }
 
   /** `node`: the object to hold the entry (see QueueNode), not in any queue now; a new one if none. */
@@ -103,10 +104,13 @@ export class PriorityQueue<T> {
     return Math.max(1, entry.priority - Math.floor((now - entry.enqueuedAt) / this.#agingMs))
   }
 
+  /** The value that `pop` would return next, left in place. */
   peek (_now?: number): T | undefined { return this.#first()?.value }
 
+  /** The entry that `pop` would take next, left in place. */
   peekEntry (): QueueEntry<T> | undefined { return this.#first() }
 
+  /** Takes the highest-priority value (the oldest among equals); undefined when empty. */
   pop (_now?: number): T | undefined {
     const top = this.#first()
     if (top === undefined) return undefined
