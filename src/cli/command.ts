@@ -9,6 +9,8 @@ export interface Command {
   /** One usage line without the leading `sluice `, e.g. `start -c FILE`. */
   readonly usage: string
   readonly flags: readonly FlagSpec[]
+  /** Paragraphs shown after the options in `--help` (input format, exit status…). */
+  readonly details?: string
   run (argv: readonly string[]): Promise<number>
 }
 

@@ -22,10 +22,12 @@ test('the last record of an id decides; answers and caller errors are final; a c
     writeFileSync(path, records.map(r => JSON.stringify(r)).join('\n') + '\n{"id":"cut","sta')
     const plain = await readResume(path, false)
     assert.deepEqual([...plain.done].sort(), ['bad', 'busy', 'healed', 'line:9', 'ok'])
+    assert.deepEqual([...plain.failed].sort(), ['bad', 'busy', 'line:9'], 'final, but failures for the exit status')
     assert.equal(plain.cutLine, true)
     const all = await readResume(path, true)
     assert.deepEqual([...all.done].sort(), ['healed', 'ok'])
-    assert.deepEqual(await readResume(join(dir, 'none.jsonl'), false), { done: new Set(), cutLine: false })
+    assert.deepEqual([...all.failed], [])
+    assert.deepEqual(await readResume(join(dir, 'none.jsonl'), false), { done: new Set(), failed: new Set(), cutLine: false })
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

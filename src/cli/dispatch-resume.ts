@@ -13,6 +13,15 @@ import { kindOfCode } from '../error-kinds.js'
 
 interface Recorded { id?: unknown, status?: unknown, error?: { code?: unknown } }
 
+/**
+ * A result that counts as a failure for the exit status: an error record, or a 5xx or 429 answer
+ * (what --retry-failed redoes).
+ */
+export function isFailure (r: Recorded): boolean {
+  if (typeof r.status === 'number') return r.status >= 500 || r.status === 429
+  return true
+}
+
 function isFinal (r: Recorded, retryFailed: boolean): boolean {
   if (typeof r.status === 'number') return !(retryFailed && (r.status >= 500 || r.status === 429))
   if (retryFailed) return false
@@ -23,6 +32,8 @@ function isFinal (r: Recorded, retryFailed: boolean): boolean {
 export interface Resume {
   /** Ids whose last record is final. */
   done: Set<string>
+  /** Those of `done` whose final record is a failure (a rerun skips them; they still failed). */
+  failed: Set<string>
   /** The file ends inside a line (a write cut by a kill): the next record must start a new one. */
   cutLine: boolean
 }
@@ -42,7 +53,8 @@ function endsCut (path: string): boolean {
 
 export async function readResume (path: string, retryFailed: boolean): Promise<Resume> {
   const done = new Set<string>()
-  if (!existsSync(path)) return { done, cutLine: false }
+  const failed = new Set<string>()
+  if (!existsSync(path)) return { done, failed, cutLine: false }
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
   for await (const line of lines) {
     let r: Recorded
@@ -54,6 +66,9 @@ export async function readResume (path: string, retryFailed: boolean): Promise<R
     if (typeof r.id !== 'string') continue
     if (isFinal(r, retryFailed)) done.add(r.id)
     else done.delete(r.id)
+    if (isFailure(r)) failed.add(r.id)
+    else failed.delete(r.id)
   }
-  return { done, cutLine: endsCut(path) }
+  for (const id of failed) if (!done.has(id)) failed.delete(id)
+  return { done, failed, cutLine: endsCut(path) }
 }

@@ -2,7 +2,8 @@ import { formatFlags, parseArgs, type ParsedArgs } from './args.js'
 import type { Command } from './command.js'
 
 export function commandHelp (cmd: Command): string {
-  return `Usage: sluice ${cmd.usage}\n\n${cmd.summary}\n\nOptions:\n${formatFlags(cmd.flags)}\n`
+  const details = cmd.details === undefined ? '' : `\n${cmd.details.replace(/\n*$/, '\n')}`
+  return `Usage: sluice ${cmd.usage}\n\n${cmd.summary}\n\nOptions:\n${formatFlags(cmd.flags)}\n${details}`
 }
 
 export function mainHelp (commands: readonly Command[], version: string): string {

@@ -63,8 +63,13 @@ export interface DispatcherEvents {
 
 /** How `close()` ends the dispatcher. */
 export interface CloseOptions {
-  /** Finish queued and running work first (default true). */
-  drain?: boolean
+  /**
+   * What finishes before the dispatcher closes: `true` (default) every queued and running call;
+   * `'in-flight'` only attempts already sent: queued calls, and retries that would queue again, are
+   * refused at once with `SLC_SHUTTING_DOWN` (stop sending now, as on Ctrl-C); `false` nothing,
+   * every call is cut.
+   */
+  drain?: boolean | 'in-flight'
   /** How long a drain may take before what is left is rejected (default 30s). */
   timeout?: Duration
 }
@@ -200,6 +205,8 @@ export function createDispatcher<S extends string> (options: DispatcherOptions<S
 
   async function doClose (opts: CloseOptions): Promise<void> {
     const all = [...suppliers.values()]
+    const shutdown = new ShuttingDownError()
+    if (opts.drain === 'in-flight') for (const s of all) s.scheduler.stop(shutdown)
     if (opts.drain ?? true) {
       const ms = parseDuration(opts.timeout ?? '30s', 'close timeout')
       let timer: TimerHandle | undefined
@@ -207,7 +214,6 @@ export function createDispatcher<S extends string> (options: DispatcherOptions<S
       await Promise.race([idle(), timedOut])
       timer?.cancel()
     }
-    const shutdown = new ShuttingDownError()
     for (const c of live.toArray()) c.abort(shutdown)
     for (const s of all) s.scheduler.rejectQueued(shutdown)
     await idle()

@@ -42,6 +42,8 @@ export interface Scheduler extends Policy<Admission> {
   pause (ms: number): Promise<void>
   /** Rejects every queued call with `err`; calls already running are not touched. */
   rejectQueued (err: Error): void
+  /** rejectQueued, and from now on every call that would queue or start is refused with `err`. */
+  stop (err: Error): void
   /** Resolves once nothing is queued or running. */
   idle (): Promise<void>
   /**
@@ -87,6 +89,8 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
   let taken = false
   const trySync = store.tryTakeSync === undefined ? undefined : store.tryTakeSync.bind(store)
   let idleWaiters: (() => void)[] = []
+  /** Set by stop(): why every call that would queue or start now is refused. */
+  let stopped: Error | undefined
 
   function remember (d: Decision, now: number): void {
     taken = true
@@ -237,6 +241,7 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
 
   /** Checks that a call may queue, then takes a slot and a token if nothing stands in the way. */
   function admitNow (meta: CallMeta, priority: number, now: number): boolean {
+    if (stopped !== undefined) throw stopped
     const deadline = meta.deadline
     if (queue.size >= opts.maxQueue) throw new QueueFullError(opts.name, opts.maxQueue)
     if (deadline !== undefined) {
@@ -339,6 +344,10 @@ export function createScheduler (opts: SchedulerOptions, deps: SchedulerDeps): S
     rejectQueued (err) {
       for (let w = queue.pop(); w !== undefined; w = queue.pop()) fail(w, err)
       pump()
+    },
+    stop (err) {
+      stopped = err
+      this.rejectQueued(err)
     },
     idle () {
       if (queue.size === 0 && inFlight === 0) return Promise.resolve()

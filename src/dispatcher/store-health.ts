@@ -18,11 +18,16 @@ function field (v: unknown): string {
   return s.replace(/\s+/g, ' ')
 }
 
+/** A warning as one line of text: the message, then its fields as `key=value`. */
+export function warningText (obj: object, msg: string): string {
+  const fields = Object.entries(obj).map(([k, v]) => `${k}=${field(v)}`).join(' ')
+  return fields === '' ? msg : `${msg} (${fields})`
+}
+
 /** The default: one line on stderr through process.emitWarning (so `--no-warnings` silences it). */
 export const warningLogger: DispatcherLogger = {
   warn (obj, msg) {
-    const fields = Object.entries(obj).map(([k, v]) => `${k}=${field(v)}`).join(' ')
-    process.emitWarning(fields === '' ? msg : `${msg} (${fields})`, { code: STORE_WARNING_CODE })
+    process.emitWarning(warningText(obj, msg), { code: STORE_WARNING_CODE })
   },
 }
 

@@ -67,7 +67,8 @@ test('sluice dispatch: 1,000 requests over 2 suppliers, killed midway and resume
     const sentBefore = a.count + b.count
 
     const second = await runCli(args)
-    assert.equal(second.code, 0, second.stderr)
+    assert.equal(second.code, 1, 'the broken line failed')
+    assert.match(second.stderr, /^sluice dispatch: 1 id failed \(an error record, or a 5xx or 429 answer\): see .*results\.jsonl; --retry-failed sends them again$/m)
     assert.ok(statSync(output).size > 0)
     const results = readFileSync(output, 'utf8').split('\n').filter(Boolean).flatMap(l => {
       try { return [JSON.parse(l) as Result] } catch { return [] }
@@ -120,7 +121,7 @@ test('sluice dispatch: a duplicate id is reported as an error record naming both
       { id: 'r1', supplier: 'a', path: '/other' },
     ])
     const first = await w.run()
-    assert.equal(first.code, 0, first.stderr)
+    assert.equal(first.code, 1, 'the duplicate line failed')
     const records = w.records()
     assert.deepEqual(records.filter(r => r.id === 'r1').map(r => r.status), [200])
     const dup = records.find(r => r.id === 'line:3')
@@ -129,7 +130,7 @@ test('sluice dispatch: a duplicate id is reported as an error record naming both
     assert.match(dup!.error!.message, /line 3: duplicate id "r1" \(first on line 1\)/)
     assert.deepEqual(server.received.map(r => r.url).sort(), ['/one', '/two'])
     const again = await w.run()
-    assert.equal(again.code, 0, again.stderr)
+    assert.equal(again.code, 1, 'a failure skipped by the rerun still fails it')
     assert.equal(w.records().length, 3, 'a rerun reports nothing twice')
     assert.equal(server.count, 2)
   } finally {
@@ -149,7 +150,8 @@ test('sluice dispatch: requests are built from the known fields only; anything e
       { id: 'bad', supplier: 'a', path: '/a b' },
     ])
     const run = await w.run()
-    assert.equal(run.code, 0, run.stderr)
+    assert.equal(run.code, 1, run.stderr)
+    assert.match(run.stderr, /3 ids failed/)
     const res = w.results()
     assert.equal(res.get('ok')?.status, 200)
     assert.equal(server.received[0]?.url, '/p?q=1')
@@ -179,7 +181,7 @@ test('sluice dispatch: a rerun finishes what failed for a passing reason; --retr
       { id: 'unavailable', supplier: 'a', path: '/503' },
       { id: 'unknown', supplier: 'zzz', path: '/' },
     ])
-    assert.equal((await w.run()).code, 0)
+    assert.equal((await w.run()).code, 1)
     let res = w.results()
     assert.deepEqual([...res.values()].map(r => [r.id, r.status ?? r.error?.code]).sort(), [
       ['ok', 200], ['reset', 'SLC_BAD_GATEWAY'], ['unavailable', 503], ['unknown', 'SLC_SUPPLIER_UNKNOWN'],
@@ -188,7 +190,7 @@ test('sluice dispatch: a rerun finishes what failed for a passing reason; --retr
     // The supplier is healthy again: the rerun redoes the transient failure, and only that.
     handle = (_req, res) => { res.writeHead(200).end() }
     const before = server.count
-    assert.equal((await w.run()).code, 0)
+    assert.equal((await w.run()).code, 1, 'the 503 answer and the unknown supplier still failed')
     res = w.results()
     assert.equal(res.get('reset')?.status, 200)
     assert.equal(res.get('unavailable')?.status, 503, 'an answer is a result')
@@ -196,7 +198,7 @@ test('sluice dispatch: a rerun finishes what failed for a passing reason; --retr
     assert.equal(server.count - before, 1)
 
     // --retry-failed also redoes error answers (5xx, 429) and final errors.
-    assert.equal((await w.run('--retry-failed')).code, 0)
+    assert.equal((await w.run('--retry-failed')).code, 1, 'the unknown supplier still failed')
     res = w.results()
     assert.equal(res.get('unavailable')?.status, 200)
     assert.equal(res.get('unknown')?.error?.code, 'SLC_SUPPLIER_UNKNOWN')
