@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import { createGateway, type Gateway } from '../gateway/gateway.js'
 import { createAdminServer, type AdminServer } from '../admin/server.js'
 import { serveClusterAdmin } from '../admin/cluster.js'
+import { workerHealthBus } from '../gateway/cluster-health.js'
 import { keyAdminFor } from '../admin/keys.js'
 import { localAdminTarget } from '../admin/local.js'
 import { systemClock } from '../core/clock.js'
@@ -39,8 +40,11 @@ const urlOf = (a: { host: string, port: number }): string =>
   `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`
 
 export async function serve (options: ServeOptions): Promise<Serving> {
+  // Before the gateway: its probes start at once, and must know they do not lead (yet).
+  const health = options.clusterWorker === true ? workerHealthBus() : undefined
   const gateway = await createGateway({
     configPath: options.configPath,
+    ...(health ? { health } : {}),
     ...(options.config ? { config: options.config } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   })
@@ -88,6 +92,7 @@ export async function serve (options: ServeOptions): Promise<Serving> {
       stopping ??= (async () => {
         unwatch?.()
         unserveCluster?.()
+        health?.close()
         // The admin listener stays up during the drain so /readyz can report 503 to the balancer.
         await gateway.close()
         await admin?.close()

@@ -1,12 +1,14 @@
 // server.workers > 1: the primary forks N workers that share the listening port (node:cluster),
-// forwards SIGHUP and SIGUSR1 (reload) and SIGTERM/SIGINT (drain) to them, and replaces a worker that dies
-// unexpectedly. The primary serves nothing itself.
+// forwards SIGHUP and SIGUSR1 (reload) and SIGTERM/SIGINT (drain) to them, replaces a worker that
+// dies unexpectedly, and relays active health verdicts between them (cluster-health.ts). The
+// primary serves nothing itself.
 
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import type { GatewayConfig } from '../config/schema/index.js'
 import { sharedAffinityKeyEnv } from './affinity-key.js'
 import { RELOAD_SIGNALS } from './reload-signals.js'
+import { relayHealthVerdicts } from './cluster-health.js'
 
 /** server.workers resolved to a number ("auto" = one per CPU). */
 export function workerCount (config: GatewayConfig): number {
@@ -45,6 +47,7 @@ export async function runClustered (
 
   // One affinity-cookie key for every worker, replacements included, so pins hold across them.
   const workerEnv = sharedAffinityKeyEnv()
+  const stopRelay = relayHealthVerdicts()
   const fork = (): void => {
     const w = cluster.fork(workerEnv)
     started.set(w.id, Date.now())
@@ -80,4 +83,5 @@ export async function runClustered (
     })
   })
   for (const [s, fn] of onReload) process.off(s, fn)
+  stopRelay()
 }

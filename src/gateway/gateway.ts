@@ -23,6 +23,7 @@ import { ReloadLog } from './reload-log.js'
 import { buildSnapshot, LiveSnapshot } from './snapshot.js'
 import type { Snapshot } from './snapshot.js'
 import type { Target } from './upstream/target.js'
+import type { HealthBus } from './upstream/health/bus.js'
 
 /** Options of `createGateway`. */
 export interface GatewayOptions {
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   clock?: Clock
   /** Randomness in [0, 1) for balancers and jitter [Math.random]. */
   random?: Random
+  /** Shares active-probe verdicts with the other workers of a cluster (cluster-health.ts). */
+  health?: HealthBus
 }
 
 /** What `reload()` did: swapped to the new config, or kept the old one because of `error`. */
@@ -93,7 +96,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const resources = new ResourceRegistry((err, key) => logger.error({ err, resource: key }, 'resource start/close failed'))
   const random = opts.random ?? Math.random
   const baseDir = dirname(resolve(opts.configPath))
-  const deps = { clock, random, logger, metrics, affinityKey: processAffinityKey(), resources, baseDir }
+  const deps = { clock, random, logger, metrics, affinityKey: processAffinityKey(), resources, baseDir, health: opts.health }
   const access = createAccessLog(logger)
   const sc = first.server
 

@@ -30,7 +30,8 @@ export const ActiveHealthSchema = Type.Object({
   })),
 }, {
   additionalProperties: false,
-  description: 'Active health checks: every target is probed on its own connection.',
+  description: 'Active health checks: every target is probed on its own connection; with `server.workers` > 1 ' +
+    'one worker probes for the instance and every worker routes on its verdicts.',
 })
 
 export const PassiveHealthSchema = Type.Object({
