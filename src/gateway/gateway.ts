@@ -96,7 +96,9 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const resources = new ResourceRegistry((err, key) => logger.error({ err, resource: key }, 'resource start/close failed'))
   const random = opts.random ?? Math.random
   const baseDir = dirname(resolve(opts.configPath))
-  const deps = { clock, random, logger, metrics, affinityKey: processAffinityKey(), resources, baseDir, health: opts.health }
+  const deps = {
+    clock, random, logger, metrics, affinityKey: processAffinityKey(), resources, baseDir, health: opts.health,
+  }
   const access = createAccessLog(logger)
   const sc = first.server
 
