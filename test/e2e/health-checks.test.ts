@@ -142,6 +142,21 @@ test('a refused connection is a real failure too; maxEjectedPercent keeps the la
   assert.equal(Object.values(h).filter(s => s === 'ejected').length, 1, `one of two at most: ${JSON.stringify(h)}`)
 })
 
+test('a target the probes see come back up is back at once, even from an ejection', async () => {
+  const both = 'healthCheck: { active: { interval: 2s, timeout: 1s }, passive: { consecutiveFailures: 2, ejectFor: 60s } }'
+  gw = await startGateway(config(both), { clock })
+  b.status = b.healthStatus = 500
+  for (let i = 0; i < 4; i++) await send(gw.url, '/x')
+  await probeRound(0)
+  await probeRound()
+  assert.equal(health().b, 'unhealthy')
+  assert.equal(upstream().targets[1]!.state.ejected, true)
+  b.status = b.healthStatus = 200
+  await probeRound()
+  await probeRound()
+  assert.deepEqual(health(), { a: 'healthy', b: 'healthy' }, '4s into a 60s ejection')
+})
+
 test('reload keeps an ejected target ejected and a down target down; a removed target is probed no more', async () => {
   const both = 'healthCheck: { active: { interval: 2s, timeout: 1s, healthyThreshold: 2, unhealthyThreshold: 2 }, passive: { consecutiveFailures: 2, ejectFor: 30s } }'
   gw = await startGateway(config(both, [a, b, c]), { clock })

@@ -66,7 +66,7 @@ export class ActiveProbe implements Resource {
     this.#unsubscribe = [
       bus.onLeader(() => { this.#schedule(0) }),
       // In a worker that does not probe, the leader's verdicts are this probe's.
-      bus.subscribe(this.#state.key, (down) => { if (!bus.leader && this.#owns()) this.#state.setDown(down) }),
+      bus.subscribe(this.#state.key, (down) => { if (!bus.leader && this.#owns()) this.#apply(down) }),
     ]
     this.#schedule(0)
   }
@@ -145,8 +145,14 @@ export class ActiveProbe implements Resource {
     else if (!down && this.#bad >= o.unhealthyThreshold) this.#verdict(true)
   }
 
-  #verdict (down: boolean): void {
+  /** A target the probes see come back is back, even from an ejection (state.endEjection). */
+  #apply (down: boolean): void {
     this.#state.setDown(down)
+    if (!down) this.#state.endEjection()
+  }
+
+  #verdict (down: boolean): void {
+    this.#apply(down)
     this.#deps.bus.publish(this.#state.key, down)
     this.#deps.logger.warn({ target: this.#origin, health: down ? 'down' : 'up', path: this.#options.path },
       down ? 'target failed its health checks' : 'target passed its health checks again')

@@ -88,6 +88,18 @@ export class TargetHealthState implements Resource {
     return ms
   }
 
+  /**
+   * Ends an ejection early: the active probes saw the target come back (a restarted server
+   * should not sit out the rest of an ejection its crash earned).
+   */
+  endEjection (): void {
+    if (this.#ejectTimer === undefined) return
+    this.#ejectTimer.cancel()
+    this.#ejectTimer = undefined
+    this.#returnedAt = this.#deps.clock.now()
+    this.#refresh()
+  }
+
   start (): void {
     this.#gauge()
   }
