@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http'
 import type { ConfigError } from '../errors.js'
 import { InternalError } from '../errors.js'
+import { dashboardRoutes } from './dashboard.js'
 import { openApiDocument } from './openapi.js'
 import { sendJson, sendError } from './respond.js'
 import type { AdminRoute } from './route-table.js'
@@ -102,6 +103,7 @@ export function createAdminRoutes (target: AdminTarget): AdminRoute[] {
       protected: true,
       handle ({ res }) { sendJson(res, 200, openApiDocument()) },
     },
+    ...dashboardRoutes(),
   ]
 }
 

@@ -200,3 +200,16 @@ test('a failed reload shows in /admin/status with its file:line, the config in s
   assert.equal(again.reloads.length, s.reloads.length + 1)
   assert.deepEqual(again.reloads[1], s.lastReload)
 })
+
+test('the dashboard page and its files are served without the token, under a same-origin-only CSP', async () => {
+  for (const [path, type] of [['/', 'text/html'], ['/dashboard', 'text/html'], ['/dashboard/dashboard.js', 'text/javascript'], ['/dashboard/dashboard.css', 'text/css']] as const) {
+    const res = await admin(path)
+    assert.equal(res.status, 200, path)
+    assert.match(res.headers.get('content-type') ?? '', new RegExp(`^${type}`), path)
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'; script-src 'self';.*connect-src 'self'/, path)
+    assert.ok((await res.text()).length > 0)
+  }
+  const missing = await admin('/dashboard/../package.json')
+  assert.notEqual(missing.status, 200)
+  await missing.arrayBuffer()
+})
