@@ -53,3 +53,37 @@ routes:
     "sluice.yaml:14:33 routes[0].rateLimits[2].requests: a { plan: true } entry takes no requests: the plan's limits apply",
   ])
 })
+
+test('algorithm, quota and delay fields are checked against each other and located', () => {
+  assert.deepEqual(issues(`${upstreams}
+plans:
+  free:
+    - { name: a, requests: 5, per: 1s, algorithm: sliding-window, burst: 10 }
+    - { name: b, requests: 1000, per: 1d, quota: true }
+    - { name: c, requests: 1000, per: 7d, quota: true }
+    - { name: d, requests: 1000, per: 1mo }
+    - { name: e, requests: 9, per: 1mo, quota: true, algorithm: sliding-window }
+    - { name: f, requests: 9, per: 5mo, quota: true }
+routes:
+  - name: r
+    match: { path: / }
+    upstream: u
+    rateLimits:
+      - { name: g, requests: 1, per: 1s, mode: delay }
+      - { name: h, requests: 1, per: 1s, maxDelay: 1s }
+      - { name: i, requests: 1, per: 1d, quota: true, mode: delay, maxDelay: 1s }
+      - { name: j, requests: 1, per: 1s, algorithm: fixed-window, mode: delay, maxDelay: 1s }
+      - { name: k, requests: 1, per: 3mo, quota: true }
+      - { plan: true, mode: delay }
+`), [
+    'sluice.yaml:4:74 plans.free[0].burst: burst is for algorithm: gcra (a sliding-window admits requests per window)',
+    "sluice.yaml:6:39 plans.free[2].per: 7d: a quota's windows follow the UTC calendar, so per must divide a day (1d, 12h, 1h, 15m…) or be months (1mo)",
+    'sluice.yaml:7:39 plans.free[3].per: 1mo: months are calendar windows, for a quota (quota: true)',
+    'sluice.yaml:8:65 plans.free[4].algorithm: a quota counts calendar windows: leave algorithm out or write fixed-window',
+    'sluice.yaml:9:36 plans.free[5].per: 5mo: a month quota must divide a year (1mo, 2mo, 3mo, 4mo, 6mo, 12mo)',
+    'sluice.yaml:15:48 routes[0].rateLimits[0].mode: mode: delay needs maxDelay, the longest a request may wait for its slot',
+    'sluice.yaml:16:52 routes[0].rateLimits[1].maxDelay: maxDelay applies to mode: delay only',
+    'sluice.yaml:17:61 routes[0].rateLimits[2].mode: a quota does not delay: a request over it waits for the calendar reset (use mode: reject)',
+    'sluice.yaml:20:29 routes[0].rateLimits[5].mode: a { plan: true } entry takes no mode: set it on the plan\'s limits',
+  ])
+})

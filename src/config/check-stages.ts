@@ -7,6 +7,7 @@ import type { GatewayConfig, GlobalStageKey, StageOptions } from './schema/index
 import type { Report } from './load-yaml.js'
 import type { ConfigPath } from './locate.js'
 import { checkTransform } from './check-transform.js'
+import { checkLimit } from './check-rate-limits.js'
 
 /** Headers the gateway writes itself or that frame the response: a fixed value would corrupt it. */
 const GATEWAY_OWNED = new Set([
@@ -44,14 +45,16 @@ function checkRateLimits (options: StageOptions['rateLimits'], config: GatewayCo
   options.forEach((o, i) => {
     const here = [...at, i]
     if (o.plan === true) {
-      const extra = (['name', 'requests', 'per', 'burst'] as const).filter(k => o[k] !== undefined)
+      const extra = (['name', 'requests', 'per', 'burst', 'algorithm', 'quota', 'maxDelay'] as const).filter(k => o[k] !== undefined)
       if (extra.length > 0) report([...here, extra[0]!], `a { plan: true } entry takes no ${extra.join(', ')}: the plan's limits apply`)
       if (config.plans === undefined) report([...here, 'plan'], 'plan: true needs a top-level plans section')
+      if (o.mode === 'delay') report([...here, 'mode'], 'a { plan: true } entry takes no mode: set it on the plan\'s limits')
       return
     }
     for (const k of ['name', 'requests', 'per'] as const) {
       if (o[k] === undefined) report(here, `missing ${k} (or write { plan: true } for the consumer's plan limits)`)
     }
+    checkLimit(o, here, report)
     if (o.name !== undefined) {
       if (names.has(o.name)) report([...here, 'name'], `duplicate limit name "${o.name}" in this route`)
       names.add(o.name)
@@ -63,6 +66,7 @@ function checkPlans (config: GatewayConfig, report: Report): void {
   for (const [plan, limits] of Object.entries(config.plans ?? {})) {
     const names = new Set<string>()
     limits.forEach((l, i) => {
+      checkLimit(l, ['plans', plan, i], report)
       if (names.has(l.name)) report(['plans', plan, i, 'name'], `duplicate limit name "${l.name}" in plan ${plan}`)
       names.add(l.name)
     })

@@ -32,6 +32,18 @@ export function parseDuration (value: Duration, what = 'duration'): number {
   return ms
 }
 
+const MONTHS = /^(\d+)mo$/
+
+/**
+ * `1mo`, `3mo` → a whole number of calendar months; undefined for anything else. A month is no
+ * fixed number of milliseconds, so it is a unit of its own, never converted to a duration.
+ */
+export function tryParseMonths (value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined
+  const m = MONTHS.exec(value.trim())
+  return m ? Number(m[1]) : undefined
+}
+
 /** `16kb`, `10mb`, `1gb`, `512b` or an integer byte count → bytes; undefined when malformed. */
 export function tryParseSize (value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined

@@ -104,7 +104,7 @@ export class RateLimitedError extends SluiceError {
 export class QuotaExceededError extends SluiceError {
   static readonly code = 'SLC_QUOTA_EXCEEDED'
   static readonly kind = 'refused'
-  static readonly meaning = "Reserved for the gateway's quota stage, which is not built yet: nothing raises it today."
+  static readonly meaning = "A quota (a limit with `quota: true`, the route's or the consumer's plan's) is spent for its calendar window; `Retry-After` says when it resets (00:00 UTC for a daily quota)."
   declare readonly retryAfterMs: number
   constructor (retryAfterMs: number, options?: SluiceErrorOptions) {
     super(QuotaExceededError.code, 429, 'Quota exceeded', { ...options, retryAfterMs })

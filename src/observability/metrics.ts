@@ -18,7 +18,7 @@ export const METRIC_DEFS = {
   transformSkipped: { type: 'counter', name: 'sluice_transform_skipped_total', help: 'Bodies a JSON transform passed through untouched, by route and reason (not_json, invalid_json, too_large, encoding)', labels: ['route', 'reason'] },
   configReloads: { type: 'counter', name: 'sluice_config_reloads_total', help: 'Config reloads by result (success or failure)', labels: ['result'] },
   authJwksFetches: { type: 'counter', name: 'sluice_auth_jwks_fetches_total', help: 'JWKS fetches by provider and result (success, error); on error the last good keys stay in use', labels: ['provider', 'result'] },
-  rateLimitDecisions: { type: 'counter', name: 'sluice_rate_limit_decisions_total', help: 'Rate-limit decisions per limit: allowed (every limit of the request passed) or rejected (this limit refused it)', labels: ['route', 'limit', 'result'] },
+  rateLimitDecisions: { type: 'counter', name: 'sluice_rate_limit_decisions_total', help: 'Rate-limit decisions per limit: allowed (every limit of the request passed), delayed (passed after waiting for a slot this limit reserved) or rejected (this limit refused it)', labels: ['route', 'limit', 'result'] },
   storeErrors: { type: 'counter', name: 'sluice_store_errors_total', help: 'State store operations that failed and fell back to onStoreError', labels: ['store'] },
   dispatcherRequests: { type: 'counter', name: 'sluice_dispatcher_requests_total', help: 'Dispatcher requests finished, by supplier and outcome (success, failure, rejected)', labels: ['supplier', 'outcome'] },
   dispatcherRetries: { type: 'counter', name: 'sluice_dispatcher_retries_total', help: 'Retry attempts made by the dispatcher', labels: ['supplier'] },

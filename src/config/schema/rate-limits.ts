@@ -3,7 +3,7 @@
 
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
-import { Defaulted, Duration, Name } from './common.js'
+import { DURATION_PATTERN, Defaulted, Duration, Name } from './common.js'
 
 const KEY_PART = '^(ip|consumer|route|header:[!#$%&\'*+.^_`|~0-9A-Za-z-]+|query:[^&=#\\s]+|claim:[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*)$'
 
@@ -17,11 +17,42 @@ const limitFields = {
     description: 'Names the limit in the RateLimit headers, the metrics and (with its numbers) its counters.',
   }),
   requests: Type.Integer({ minimum: 1, description: 'Requests allowed per `per`.' }),
-  per: Duration({ description: 'The window the `requests` are counted over.' }),
+  per: Type.Union([
+    Type.String({ pattern: DURATION_PATTERN }),
+    Type.String({ pattern: '^\\d+mo$' }),
+    Type.Integer({ minimum: 1 }),
+  ], {
+    title: 'Period',
+    errorMessage: 'expected a duration like 1s, 1m, 1h, 1d, or months like 1mo',
+    description: 'The window the `requests` are counted over: a duration, or (with `quota: true`) calendar months ' +
+      'such as `1mo`.',
+  }),
   burst: Type.Optional(Type.Integer({
     minimum: 1,
-    description: 'Most requests admitted at once (the bucket size); default `requests`, so a full window may ' +
-      'arrive at once.',
+    description: '`gcra` only: most requests admitted at once (the bucket size); default `requests`, so a full ' +
+      'window may arrive at once.',
+  })),
+  algorithm: Type.Optional(Type.Union([
+    Type.Literal('gcra'), Type.Literal('sliding-window'), Type.Literal('fixed-window'),
+  ], {
+    description: '`gcra` (the default): a token bucket refilled at `requests` per `per`, holding `burst`. ' +
+      '`fixed-window`: a counter per window, windows cut at multiples of `per` since the Unix epoch (UTC); up to ' +
+      '2 × `requests` may pass around a boundary. `sliding-window`: the weighted two-window counter (the previous ' +
+      'window\'s count weighted by how much of it the sliding window still covers, plus the current one); no ' +
+      'boundary burst. A quota is a `fixed-window`.',
+  })),
+  quota: Type.Optional(Type.Boolean({
+    description: 'A quota: windows follow the UTC calendar (`per: 1d` resets at 00:00 UTC, `1mo` on the 1st, ' +
+      '`per` must divide a day or be months dividing a year), counted as a fixed window; a refusal is ' +
+      '429 `SLC_QUOTA_EXCEEDED` with `Retry-After` until the reset.',
+  })),
+  mode: Defaulted(Type.Union([Type.Literal('reject'), Type.Literal('delay')], {
+    default: 'reject',
+    description: '`reject`: a request over the limit gets 429 `SLC_RATE_LIMITED` with `Retry-After`. `delay`: it ' +
+      'waits for its slot when that is at most `maxDelay` away, then passes; further away, 429.',
+  })),
+  maxDelay: Type.Optional(Duration({
+    description: 'With `mode: delay` (required there): the longest a request waits for its slot.',
   })),
 }
 
@@ -30,6 +61,10 @@ export const RateLimitSchema = Type.Object({
   requests: Type.Optional(limitFields.requests),
   per: Type.Optional(limitFields.per),
   burst: limitFields.burst,
+  algorithm: limitFields.algorithm,
+  quota: limitFields.quota,
+  mode: limitFields.mode,
+  maxDelay: limitFields.maxDelay,
   key: Defaulted(Type.Union([KeyPart, Type.Array(KeyPart, { minItems: 1 })], {
     default: 'ip',
     errorMessage: 'expected ip, consumer, route, header:NAME, query:NAME or claim:PATH, or a list of them',
@@ -37,14 +72,6 @@ export const RateLimitSchema = Type.Object({
       '`consumer` (its id; the client address when anonymous), `route` (every client of the route together), ' +
       '`header:NAME`, `query:NAME` or `claim:PATH` (a dotted path into the consumer\'s claims), or a list of ' +
       'them for one counter per combination. A part the request lacks counts by the client address instead.',
-  })),
-  algorithm: Defaulted(Type.Union([Type.Literal('gcra')], {
-    default: 'gcra',
-    description: '`gcra`: a token bucket refilled at `requests` per `per`, holding `burst`.',
-  })),
-  mode: Defaulted(Type.Union([Type.Literal('reject')], {
-    default: 'reject',
-    description: '`reject`: a request over the limit gets 429 `SLC_RATE_LIMITED` with `Retry-After`.',
   })),
   plan: Type.Optional(Type.Literal(true, {
     description: 'Alone in its entry: the consumer\'s plan limits (`plans`), `rateLimiting.defaultPlan` when it ' +
@@ -67,6 +94,10 @@ export const PlanLimitSchema = Type.Object({
   requests: limitFields.requests,
   per: limitFields.per,
   burst: limitFields.burst,
+  algorithm: limitFields.algorithm,
+  quota: limitFields.quota,
+  mode: limitFields.mode,
+  maxDelay: limitFields.maxDelay,
 }, { additionalProperties: false })
 
 export const PlansSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }), Type.Array(PlanLimitSchema, { minItems: 1 }), {
@@ -95,6 +126,12 @@ export const RateLimitingSchema = Type.Object({
     description: 'Headers on every response of a limited route: `ietf` (`RateLimit`, `RateLimit-Policy`, ' +
       'draft-ietf-httpapi-ratelimit-headers-11), `legacy` (`X-RateLimit-Limit`, `-Remaining`, `-Reset`), ' +
       '`both` or `none`. They describe the limit closest to running out.',
+  })),
+  maxDelayed: Defaulted(Type.Integer({
+    minimum: 0,
+    default: 1000,
+    description: 'Most requests of this process waiting for a `mode: delay` slot at once; beyond it, delay-mode ' +
+      'limits refuse as in `reject` mode (a flood cannot hold unbounded sockets and timers).',
   })),
   defaultPlan: Type.Optional(Type.String({
     description: 'The plan of consumers without one, and of anonymous requests, where a route lists `{ plan: true }`.',

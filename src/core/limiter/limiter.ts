@@ -3,6 +3,7 @@
 // a waiting caller arms exactly one timer instead of polling.
 
 import type { Emitter } from '../events.js'
+import type { WindowRule } from './windows.js'
 
 /** A token bucket (GCRA-equivalent): `rate` tokens per `periodMs`, holding at most `burst`. */
 export interface BucketRule {
@@ -34,6 +35,10 @@ export type Decision =
     resetMs: number
     /** The store failed and this is its `onStoreError: allow` answer. */
     degraded?: boolean
+    /** Delay mode: the slot taken is this far ahead; the request waits for it (absent: now). */
+    delayMs?: number
+    /** Window counters: the start of the window charged, to refund a delayed request that left. */
+    window?: number
   }
   | {
     /** Not enough tokens: nothing was taken. */
@@ -68,11 +73,26 @@ export interface StoreErrorEvent {
 
 export type StoreEvent = StoreErrorEvent
 
-/** One bucket of a batch take (`LimiterStore.takeAll`). Keys within one batch are distinct. */
+/** A gateway limit's rule: a token bucket, or a window counter (windows.ts). */
+export type LimitRule = BucketRule | WindowRule
+
+export function isWindowRule (rule: LimitRule): rule is WindowRule {
+  return (rule as Partial<WindowRule>).algorithm !== undefined
+}
+
+/** One counter of a batch take (`LimiterStore.takeAll`). Keys within one batch are distinct. */
 export interface TakeRequest {
   readonly key: string
   readonly cost: number
-  readonly rule: BucketRule
+  readonly rule: LimitRule
+  /** Delay mode: a slot up to this far ahead may be reserved instead of refusing (default 0). */
+  readonly maxDelayMs?: number
+}
+
+/** Where a counter stands, read without taking: whole requests left, ms until fully restored. */
+export interface Usage {
+  readonly remaining: number
+  readonly resetMs: number
 }
 
 /** Where token buckets live: the memory store, the Redis store, or your own with the same contract. */
@@ -92,6 +112,13 @@ export interface LimiterStore {
    * that can be shared answers in one round trip.
    */
   takeAll? (requests: readonly TakeRequest[]): Decision[] | Promise<Decision[]>
+  /**
+   * Gives back what an ok `takeAll` charged (`decisions` in the same order): a delayed request
+   * whose client left before its slot. A window counter is refunded in the window it was charged.
+   */
+  refundAll? (requests: readonly TakeRequest[], decisions: readonly Decision[]): void | Promise<void>
+  /** Reads counters without charging them (the admin usage endpoint). */
+  peekAll? (requests: readonly TakeRequest[]): Usage[] | Promise<Usage[]>
   /** Gives back tokens a cancelled request reserved (never above `burst`). */
   refund (key: string, cost: number, rule: BucketRule): void | Promise<void>
   /** Empties `key`'s bucket for `forMs` from now: a supplier announced its window is spent. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { ManualClock } from '../manual-clock.js'
 import { InvalidOptionsError } from '../../errors.js'
 import type { BucketRule } from './limiter.js'
+import type { WindowRule } from './windows.js'
 import { createMemoryStore } from './memory-store.js'
 
 const rule: BucketRule = { rate: 10, periodMs: 1000, burst: 10 }
@@ -113,4 +114,47 @@ test('takeAll charges every bucket when all allow, and none when one refuses', (
   assert.deepEqual(refused.map(d => d.ok), [true, false])
   assert.deepEqual(refused[1], { ok: false, retryAfterMs: 500, remaining: 0, resetMs: 1000 })
   assert.equal(store.take('big', 1, rule).remaining, 7, 'the refused batch charged big nothing (10 - 2 - this one)')
+})
+
+test('takeAll mixes token buckets and window counters; a window refusal charges the bucket nothing', () => {
+  const clock = new ManualClock()
+  const store = createMemoryStore({ clock })
+  const day: WindowRule = { algorithm: 'fixed-window', limit: 3, period: { ms: 86_400_000 } }
+  const batch = [{ key: 'b', cost: 1, rule }, { key: 'q', cost: 1, rule: day }]
+  for (let i = 0; i < 3; i++) assert.deepEqual(store.takeAll(batch).map(d => d.ok), [true, true])
+  const refused = store.takeAll(batch)
+  assert.equal(refused[1]!.ok, false)
+  // ManualClock's wall time starts at 2026-01-01T00:00Z: the day's window ends 24h later.
+  assert.equal(!refused[1]!.ok && refused[1]!.retryAfterMs, 86_400_000)
+  assert.equal(store.take('b', 1, rule).remaining, 6, 'the bucket paid for 3 requests, not 4')
+  clock.advance(86_400_000)
+  assert.equal(store.takeAll(batch)[1]!.ok, true, 'a new day')
+})
+
+test('delay: takeAll reserves a later slot; refundAll gives it back when the request leaves', () => {
+  const clock = new ManualClock()
+  const store = createMemoryStore({ clock })
+  const fixed: WindowRule = { algorithm: 'fixed-window', limit: 2, period: { ms: 1000 } }
+  const batch = [{ key: 'g', cost: 1, rule, maxDelayMs: 300 }, { key: 'w', cost: 1, rule: fixed, maxDelayMs: 1000 }]
+  for (let i = 0; i < 2; i++) store.takeAll(batch)
+  const late = store.takeAll(batch)
+  assert.deepEqual(late.map(d => d.ok && d.delayMs), [undefined, 1000])
+  assert.deepEqual(store.peekAll(batch), [{ remaining: 7, resetMs: 300 }, { remaining: 0, resetMs: 2000 }])
+  store.refundAll(batch, late)
+  assert.deepEqual(store.peekAll(batch), [{ remaining: 8, resetMs: 200 }, { remaining: 0, resetMs: 1000 }])
+  for (let i = 0; i < 8; i++) store.take('g', 1, rule)
+  const g = store.takeAll([batch[0]!])
+  assert.deepEqual(g, [{ ok: true, remaining: 0, resetMs: 1100, delayMs: 100 }])
+  assert.equal(store.takeAll([{ ...batch[0]!, maxDelayMs: 150 }])[0]!.ok, false, 'the next slot is 200ms away')
+})
+
+test('window counters are forgotten once their counts have run out', () => {
+  const clock = new ManualClock()
+  const store = createMemoryStore({ clock })
+  const sliding: WindowRule = { algorithm: 'sliding-window', limit: 5, period: { ms: 1000 } }
+  for (let i = 0; i < 20; i++) store.takeAll([{ key: `k${i}`, cost: 1, rule: sliding }])
+  assert.equal(store.size, 20)
+  clock.advance(2000)
+  for (let i = 0; i < 20; i++) store.takeAll([{ key: `n${i}`, cost: 0, rule: sliding }])
+  assert.equal(store.size, 0)
 })

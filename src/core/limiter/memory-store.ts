@@ -1,12 +1,17 @@
-// Buckets for one process, bounded in memory. A bucket whose TAT has passed is full again and
-// carries no information, so it can be forgotten at any time: that is what makes lazy expiry
-// and eviction safe. No interval timer sweeps the map.
+// Counters for one process, bounded in memory. A bucket whose TAT has passed is full again and
+// carries no information, and so does a window counter past its `until` (windows.ts): either can
+// be forgotten at any time, which is what makes lazy expiry and eviction safe. No interval timer
+// sweeps the map. GCRA runs on the monotonic clock; window counters on wall time, because their
+// windows are cut at fixed instants of UTC (period.ts), the same ones Redis cuts at.
 
 import { systemClock } from '../clock.js'
 import type { Clock } from '../clock.js'
 import { InvalidOptionsError } from '../../errors.js'
-import type { BucketRule, Decision, DecisionOut, LimiterStore, TakeRequest } from './limiter.js'
-import { gcraPause, gcraRefund, gcraTake, gcraTakeInto } from './token-bucket.js'
+import { isWindowRule } from './limiter.js'
+import type { BucketRule, Decision, DecisionOut, LimiterStore, TakeRequest, Usage } from './limiter.js'
+import { gcraPause, gcraPeek, gcraRefund, gcraReserve, gcraTake, gcraTakeInto } from './token-bucket.js'
+import { windowPeek, windowRefund, windowTake } from './windows.js'
+import type { WindowState } from './windows.js'
 
 export interface MemoryStoreOptions {
   /** Clock the buckets refill on [systemClock]. */
@@ -22,6 +27,8 @@ export interface MemoryStore extends LimiterStore {
   refund (key: string, cost: number, rule: BucketRule): void
   pause (key: string, forMs: number, rule: BucketRule): void
   takeAll (requests: readonly TakeRequest[]): Decision[]
+  refundAll (requests: readonly TakeRequest[], decisions: readonly Decision[]): void
+  peekAll (requests: readonly TakeRequest[]): Usage[]
   /** Buckets held now (full ones may linger until a write looks at them). */
   readonly size: number
 }
@@ -29,8 +36,11 @@ export interface MemoryStore extends LimiterStore {
 /** How many of the oldest entries each write inspects for expiry: amortised O(1), no sweep timer. */
 const SWEEP_PER_WRITE = 2
 
-/** A bucket's TAT, and when (in insertions into the map) it was last moved to the map's end. */
-interface Slot { tat: number, order: number }
+/**
+ * A bucket's TAT (`win` undefined), or a window counter's state and the monotonic time it runs
+ * out; and when (in insertions into the map) it was last moved to the map's end.
+ */
+interface Slot { tat: number, order: number, win: WindowState | undefined }
 
 /** Creates an in-process token-bucket store, bounded to `maxKeys` buckets (least recently written evicted). */
 export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStore {
@@ -51,13 +61,18 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
     return slot !== undefined && slot.tat > now ? slot.tat : undefined
   }
 
-  function write (key: string, slot: Slot | undefined, tat: number, now: number): void {
+  function readWindow (slot: Slot | undefined, now: number): WindowState | undefined {
+    return slot !== undefined && slot.tat > now ? slot.win : undefined
+  }
+
+  function write (key: string, slot: Slot | undefined, tat: number, now: number, win?: WindowState): void {
     if (tat <= now) {
       if (slot !== undefined) tats.delete(key)
     } else if (slot === undefined) {
-      tats.set(key, { tat, order: ++inserted })
+      tats.set(key, { tat, order: ++inserted, win })
     } else {
       slot.tat = tat
+      slot.win = win
       if (inserted - slot.order >= touchAfter) {
         tats.delete(key)
         tats.set(key, slot)
@@ -96,14 +111,50 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
     },
 
     takeAll (requests: readonly TakeRequest[]): Decision[] {
-      // Decide every bucket against the TATs as they stand, then write only if all allow: nothing
-      // runs in between (one synchronous call), so the batch is atomic within this process.
+      // Decide every counter as it stands, then write only if all allow: nothing runs in between
+      // (one synchronous call), so the batch is atomic within this process.
       const now = clock.now()
-      const results = requests.map(r => gcraTake(read(tats.get(r.key), now), now, r.cost, r.rule))
+      const wall = clock.wallNow()
+      const results = requests.map((r) => {
+        const slot = tats.get(r.key)
+        if (isWindowRule(r.rule)) {
+          const w = windowTake(readWindow(slot, now), wall, r.cost, r.rule, r.maxDelayMs)
+          return { decision: w.decision, tat: now + (w.until - wall), win: w.state }
+        }
+        return { ...gcraReserve(read(slot, now), now, r.cost, r.rule, r.maxDelayMs ?? 0), win: undefined }
+      })
       if (results.every(r => r.decision.ok)) {
-        requests.forEach((r, i) => { write(r.key, tats.get(r.key), results[i]!.tat, now) })
+        requests.forEach((r, i) => { write(r.key, tats.get(r.key), results[i]!.tat, now, results[i]!.win) })
       }
       return results.map(r => r.decision)
+    },
+
+    refundAll (requests: readonly TakeRequest[], decisions: readonly Decision[]): void {
+      const now = clock.now()
+      const wall = clock.wallNow()
+      requests.forEach((r, i) => {
+        const d = decisions[i]
+        if (d === undefined || !d.ok) return
+        const slot = tats.get(r.key)
+        if (isWindowRule(r.rule)) {
+          if (d.window === undefined) return
+          const w = windowRefund(readWindow(slot, now), wall, d.window, r.cost, r.rule)
+          write(r.key, slot, now + (w.until - wall), now, w.state)
+          return
+        }
+        const tat = read(slot, now)
+        if (tat !== undefined) write(r.key, slot, gcraRefund(tat, now, r.cost, r.rule), now)
+      })
+    },
+
+    peekAll (requests: readonly TakeRequest[]): Usage[] {
+      const now = clock.now()
+      return requests.map((r) => {
+        const slot = tats.get(r.key)
+        return isWindowRule(r.rule)
+          ? windowPeek(readWindow(slot, now), clock.wallNow(), r.rule)
+          : gcraPeek(read(slot, now), now, r.rule)
+      })
     },
 
     refund (key: string, cost: number, rule: BucketRule): void {

@@ -8,7 +8,7 @@
 //   │◀────────── burst · T ──────────▶│        allowed while newTat - now <= burst · T
 
 import { InvalidOptionsError } from '../../errors.js'
-import type { BucketRule, Decision, DecisionOut } from './limiter.js'
+import type { BucketRule, Decision, DecisionOut, Usage } from './limiter.js'
 
 /** Float slack (ms) so that 3 × (1000/3) still counts as 1000 and never costs an extra millisecond. */
 export const EPSILON = 1e-6
@@ -98,4 +98,36 @@ export function gcraRefund (tat: number | undefined, now: number, cost: number, 
 export function gcraPause (tat: number | undefined, now: number, forMs: number, rule: BucketRule): number {
   const paused = now + forMs + (rule.burst - 1) * emissionInterval(rule)
   return Math.max(tat ?? now, paused)
+}
+
+/**
+ * gcraTake for delay mode: a take that would overflow the bucket by at most `maxDelayMs` worth of
+ * intervals is admitted late instead of refused. Its TAT is written now, so the slot is reserved
+ * (later takes queue behind it) and `delayMs` says how long the caller waits for it.
+ */
+export function gcraReserve (
+  tat: number | undefined, now: number, cost: number, rule: BucketRule, maxDelayMs: number
+): TakeResult {
+  const t = emissionInterval(rule)
+  const base = tat === undefined || tat < now ? now : tat
+  const next = base + cost * t
+  const late = next - now - rule.burst * t
+  const inTime = late > EPSILON && late <= maxDelayMs + EPSILON
+  if (maxDelayMs <= 0 || cost > rule.burst || !inTime) return gcraTake(tat, now, cost, rule)
+  return {
+    decision: {
+      ok: true, remaining: 0, resetMs: Math.ceil(next - now - EPSILON), delayMs: Math.max(1, Math.ceil(late - EPSILON)),
+    },
+    tat: next,
+  }
+}
+
+/** Where a bucket stands, changing nothing: whole tokens left, ms until full again. */
+export function gcraPeek (tat: number | undefined, now: number, rule: BucketRule): Usage {
+  const t = emissionInterval(rule)
+  const inUse = Math.max(0, (tat ?? now) - now)
+  return {
+    remaining: Math.max(0, Math.floor((rule.burst * t - inUse) / t + 1e-9)),
+    resetMs: Math.max(0, Math.ceil(inUse - EPSILON)),
+  }
 }

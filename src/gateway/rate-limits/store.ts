@@ -3,15 +3,19 @@
 // new snapshot.
 
 import type { Clock } from '../../core/clock.js'
-import type { Decision, LimiterStore, TakeRequest } from '../../core/limiter/limiter.js'
+import type { Decision, LimiterStore, TakeRequest, Usage } from '../../core/limiter/limiter.js'
 import { createMemoryStore } from '../../core/limiter/memory-store.js'
 import { stableKey } from '../../core/stable-key.js'
 import type { RateLimitingConfig } from '../../config/schema/index.js'
-import type { ResourceSet } from '../resources.js'
+import type { Resource, ResourceSet } from '../resources.js'
+import { createWaitingRoom } from './delay.js'
+import type { WaitingRoom } from './delay.js'
 
 /** A store that decides all limits of a request at once. */
 export interface BatchStore extends LimiterStore {
   takeAll (requests: readonly TakeRequest[]): Decision[] | Promise<Decision[]>
+  refundAll (requests: readonly TakeRequest[], decisions: readonly Decision[]): void | Promise<void>
+  peekAll (requests: readonly TakeRequest[]): Usage[] | Promise<Usage[]>
 }
 
 export interface StoreDeps {
@@ -22,4 +26,9 @@ export interface StoreDeps {
 export function useLimiterStore (config: RateLimitingConfig['store'], deps: StoreDeps): BatchStore {
   return deps.resources.use(`rateLimitStore|${stableKey(config)}`, () =>
     createMemoryStore({ clock: deps.clock, maxKeys: config.maxKeys }))
+}
+
+/** The process's room for delay-mode waits, shared by every route and kept across reloads. */
+export function useWaitingRoom (capacity: number, deps: StoreDeps): WaitingRoom & Resource {
+  return deps.resources.use(`rateLimitWaiting|${capacity}`, () => Object.assign(createWaitingRoom(capacity), { close () {} }))
 }

@@ -1,0 +1,95 @@
+// Plans and quotas end to end: a free and a pro consumer, each with its own API key (file store),
+// get their own plan's limits; the free plan's daily quota runs out with 429 SLC_QUOTA_EXCEEDED,
+// Retry-After and the RateLimit fields all pointing at the next 00:00 UTC, and it is back then.
+// Time is a ManualClock whose wall clock starts at 21:00 UTC.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ManualClock } from '../../src/core/manual-clock.js'
+import { createKey } from '../../src/core/keys/manage.js'
+import { openKeyStore } from '../../src/core/keys/open-store.js'
+import { send, startGateway } from '../helpers/gateway.js'
+import type { SendResult, TestGateway } from '../helpers/gateway.js'
+import { startUpstream } from '../helpers/upstream.js'
+import type { TestUpstream } from '../helpers/upstream.js'
+
+const EVENING = Date.UTC(2026, 2, 14, 21, 0, 0)
+const MIDNIGHT = Date.UTC(2026, 2, 15)
+const clock = new ManualClock(0, EVENING)
+const dir = mkdtempSync(join(tmpdir(), 'sluice-quota-'))
+let up: TestUpstream
+let gw: TestGateway
+const keys: Record<string, string> = {}
+
+before(async () => {
+  const consumers = { freeco: { plan: 'free', scopes: [], roles: [] }, proco: { plan: 'pro', scopes: [], roles: [] } }
+  const store = openKeyStore({ type: 'file', path: join(dir, 'keys.json') }, { baseDir: dir, clock, watch: false })
+  for (const id of Object.keys(consumers)) keys[id] = (await createKey(store, consumers, { consumer: id }, EVENING)).key
+  await store.close()
+  up = await startUpstream('up')
+  gw = await startGateway(`
+rateLimiting: { defaultPlan: free }
+plans:
+  free:
+    - { name: per-second, requests: 2, per: 1s }
+    - { name: daily, requests: 5, per: 1d, quota: true }
+  pro:
+    - { name: per-second, requests: 10, per: 1s }
+    - { name: daily, requests: 1000, per: 1d, quota: true }
+consumers:
+  freeco: { plan: free }
+  proco: { plan: pro }
+auth:
+  apiKeys: { store: { type: file, path: ${join(dir, 'keys.json')} } }
+upstreams: { a: { targets: [{ url: ${up.url} }] } }
+routes:
+  - { name: api, match: { path: /api }, upstream: a, auth: { methods: [apiKey] }, rateLimits: [{ plan: true }] }
+`, { clock })
+})
+
+after(async () => {
+  await gw.close()
+  await up.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const as = (consumer: string): Promise<SendResult> => send(gw.url, '/api', { headers: { 'x-api-key': keys[consumer]! } })
+const code = (r: SendResult): string | undefined =>
+  r.status === 200 ? undefined : r.json<{ error: { code: string } }>().error.code
+
+test('a free and a pro consumer get their own plan\'s limits', async () => {
+  const free = await Promise.all(Array.from({ length: 4 }, () => as('freeco')))
+  assert.deepEqual(free.map(code).sort(), [undefined, undefined, 'SLC_RATE_LIMITED', 'SLC_RATE_LIMITED'].sort())
+  const pro = await Promise.all(Array.from({ length: 12 }, () => as('proco')))
+  assert.equal(pro.filter(r => r.status === 200).length, 10)
+  assert.equal(pro.find(r => r.status === 200)!.headers['ratelimit-policy'], '"per-second";q=10;w=1')
+  clock.advance(1000)
+})
+
+test('a daily quota ends in SLC_QUOTA_EXCEEDED with its reset at the next 00:00 UTC, and is back then', async () => {
+  // freeco has spent 2 of its 5 today; 3 more pass, a second apart (per-second allows 2 at once).
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await as('freeco')).status, 200)
+    clock.advance(1000)
+  }
+  const now = clock.wallNow()
+  const refused = await as('freeco')
+  assert.equal(refused.status, 429)
+  assert.equal(code(refused), 'SLC_QUOTA_EXCEEDED')
+  const toMidnight = (MIDNIGHT - now) / 1000
+  assert.equal(toMidnight, 3 * 3600 - 4)
+  assert.equal(refused.headers['retry-after'], String(toMidnight))
+  assert.equal(refused.headers.ratelimit, `"daily";r=0;t=${toMidnight}`)
+  assert.equal(refused.headers['ratelimit-policy'], '"daily";q=5;w=86400')
+  assert.equal(refused.headers['x-ratelimit-reset'], String(toMidnight))
+  assert.equal(refused.headers['x-ratelimit-remaining'], '0')
+  assert.equal((await as('proco')).status, 200, 'the pro consumer\'s quota is its own')
+  clock.advance(MIDNIGHT - now - 1)
+  assert.equal(code(await as('freeco')), 'SLC_QUOTA_EXCEEDED', '23:59:59.999 is still today')
+  clock.advance(1)
+  const back = await as('freeco')
+  assert.equal(back.status, 200, 'a new UTC day')
+  assert.equal(back.headers.ratelimit, '"per-second";r=1;t=1', 'per-second (1 left) is closer to running out than daily')
+})
