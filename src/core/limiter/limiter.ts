@@ -3,7 +3,7 @@
 // a waiting caller arms exactly one timer instead of polling.
 
 import type { Emitter } from '../events.js'
-import type { WindowRule } from './windows.js'
+import type { Period } from './period.js'
 
 /** A token bucket (GCRA-equivalent): `rate` tokens per `periodMs`, holding at most `burst`. */
 export interface BucketRule {
@@ -72,6 +72,14 @@ export interface StoreErrorEvent {
 }
 
 export type StoreEvent = StoreErrorEvent
+
+/** A window counter (windows.ts): `limit` requests per window of `period`. */
+export interface WindowRule {
+  readonly algorithm: 'fixed-window' | 'sliding-window'
+  readonly limit: number
+  /** A sliding window's period is milliseconds: its weighting needs windows of one length. */
+  readonly period: Period
+}
 
 /** A gateway limit's rule: a token bucket, or a window counter (windows.ts). */
 export type LimitRule = BucketRule | WindowRule

@@ -24,16 +24,11 @@
 // are counted in `next` and become `cur` when it starts. A reservation never reaches further than
 // the next window. The Redis script repeats this arithmetic in Lua; keep the two in step.
 
-import type { Decision, Usage } from './limiter.js'
+import type { Decision, Usage, WindowRule } from './limiter.js'
 import type { Period } from './period.js'
 import { windowEnd, windowStart } from './period.js'
 
-export interface WindowRule {
-  readonly algorithm: 'fixed-window' | 'sliding-window'
-  readonly limit: number
-  /** A sliding window's period is milliseconds: its weighting needs windows of one length. */
-  readonly period: Period
-}
+export type { WindowRule }
 
 /** The counts around one window; `next` holds delay-mode reservations for the window after it. */
 export interface WindowState {
