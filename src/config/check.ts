@@ -6,6 +6,7 @@ import { checkAuth } from './check-auth.js'
 import { checkHealth } from './check-health.js'
 import { checkHostPatterns, checkRewriteReplacement } from './check-route-rules.js'
 import { checkStages } from './check-stages.js'
+import { checkUpstreamGuard } from './check-upstream-guard.js'
 import { parseCidr } from './cidr.js'
 import { warnBareTimeouts } from './duration-warnings.js'
 import { didYouMean } from './hint.js'
@@ -105,6 +106,7 @@ function checkUpstreams (config: GatewayConfig, report: Report): void {
     checkTargets(upstream, ['upstreams', name], report)
     checkHealth(upstream, ['upstreams', name], report)
     if (upstream.affinity !== undefined) checkAffinity(upstream.affinity, ['upstreams', name, 'affinity'], report)
+    checkUpstreamGuard(upstream, ['upstreams', name], report)
     const hashing = upstream.balancer === 'consistent-hash'
     if (hashing && upstream.hashOn === undefined) {
       report(['upstreams', name], 'missing hashOn (header:NAME, cookie:NAME or ip), required by balancer consistent-hash')

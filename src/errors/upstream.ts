@@ -34,11 +34,14 @@ export class UpstreamUnavailableError extends SluiceError {
   }
 }
 
-/** `SLC_CIRCUIT_OPEN`: The circuit breaker is open; the call was not attempted. */
+/**
+ * `SLC_CIRCUIT_OPEN`: The circuit breaker is open (or half-open with its probes out); the call was
+ * not attempted. A gateway answer carries `Retry-After` with the time left open.
+ */
 export class CircuitOpenError extends SluiceError {
   static readonly code = 'SLC_CIRCUIT_OPEN'
   static readonly kind = 'refused'
-  static readonly meaning = 'The circuit breaker is open; the call was not attempted.'
+  static readonly meaning = 'The circuit breaker is open (or half-open with its probes out); the call was not attempted. A gateway answer carries `Retry-After` with the time left open.'
   /** @param name - The upstream or supplier whose circuit is open. */
   constructor (readonly name: string, retryAfterMs?: number, options?: SluiceErrorOptions) {
     super(CircuitOpenError.code, 503, 'Circuit breaker is open', { ...options, retryAfterMs })
@@ -46,13 +49,14 @@ export class CircuitOpenError extends SluiceError {
 }
 
 /**
- * `SLC_UPSTREAM_SATURATED`: A bulkhead (`createBulkhead`) is at its concurrency limit and its wait
- * queue is full.
+ * `SLC_UPSTREAM_SATURATED`: The upstream is at its concurrency limit: a gateway upstream's `limits`
+ * (`maxRequests`, or the adaptive limit; answered with `Retry-After: 1`), or a bulkhead
+ * (`createBulkhead`) whose wait queue is full.
  */
 export class UpstreamSaturatedError extends SluiceError {
   static readonly code = 'SLC_UPSTREAM_SATURATED'
   static readonly kind = 'refused'
-  static readonly meaning = 'A bulkhead (`createBulkhead`) is at its concurrency limit and its wait queue is full.'
+  static readonly meaning = 'The upstream is at its concurrency limit: a gateway upstream\'s `limits` (`maxRequests`, or the adaptive limit; answered with `Retry-After: 1`), or a bulkhead (`createBulkhead`) whose wait queue is full.'
   /** @param name - The upstream whose concurrency limit was reached. */
   constructor (readonly name: string, options?: SluiceErrorOptions) {
     super(UpstreamSaturatedError.code, 503, 'Upstream is saturated', options)

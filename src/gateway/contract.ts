@@ -19,10 +19,12 @@ import type { PathRewrite } from './router/rewrite.js'
  * Why a response looks the way it does (Envoy response flags), for the access log:
  * NR no route, UT upstream response timeout, SI upstream body idle timeout, UF upstream connect
  * failure, UR upstream reset, UP upstream protocol error (invalid response), UH no available target,
- * DC downstream closed early, PL payload too large, LR local reply by a stage.
+ * DC downstream closed early, PL payload too large, LR local reply by a stage, UO upstream overflow
+ * (the upstream's `limits` turned the request away, as Envoy's), CO circuit open (the upstream's
+ * breaker turned it away; Envoy's breakers are limits, so this one is ours).
  * docs/architecture.md shows where in the lifecycle each one is raised.
  */
-export type Flag = 'NR' | 'UT' | 'SI' | 'UF' | 'UR' | 'UP' | 'UH' | 'DC' | 'PL' | 'LR'
+export type Flag = 'NR' | 'UT' | 'SI' | 'UF' | 'UR' | 'UP' | 'UH' | 'DC' | 'PL' | 'LR' | 'UO' | 'CO'
 
 /** An upstream response body still to be streamed, owned by the upstream call that produced it. */
 export interface BodySource {

@@ -20,6 +20,8 @@ const FLAG_BY_CODE: Readonly<Record<string, Flag>> = {
   SLC_PAYLOAD_TOO_LARGE: 'PL',
   SLC_UPSTREAM_TIMEOUT: 'UT',
   SLC_UPSTREAM_UNAVAILABLE: 'UH',
+  SLC_CIRCUIT_OPEN: 'CO',
+  SLC_UPSTREAM_SATURATED: 'UO',
 }
 
 export function toReply (err: unknown, ctx: RequestContext): ResponseHead {

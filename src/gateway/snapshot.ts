@@ -20,6 +20,7 @@ import { compileRewrite } from './router/rewrite.js'
 import type { ResourceRegistry, ResourceSet } from './resources.js'
 import { SlotAllocator } from './slots.js'
 import { StageBuilder } from './stages/index.js'
+import { guardKey, UpstreamGuard } from './upstream/guard.js'
 import { Target, targetKey } from './upstream/target.js'
 import type { TargetOptions } from './upstream/target.js'
 import { Upstream } from './upstream/upstream.js'
@@ -79,6 +80,7 @@ function build (config: GatewayConfig, previous: Snapshot | undefined, deps: Sna
       up = prev
       for (const t of up.targets) set.use(t.key, () => t)
       for (const [key, part] of up.parts) set.use(key, () => part)
+      if (up.guard !== undefined) set.use(up.guard.key, () => up.guard!)
     } else {
       up = buildUpstream(name, hash, uc, set, deps, parseSize(config.server.requestBuffering), prev !== undefined)
     }
@@ -149,6 +151,9 @@ function buildUpstream (
     uploadIdleTimeoutMs: parseDuration(uc.timeouts.idle),
     requestBufferingBytes,
     ...health.options,
+    guard: uc.circuitBreaker === undefined && uc.limits === undefined
+      ? undefined
+      : set.use(guardKey(name, hash), () => new UpstreamGuard(name, hash, uc, deps.clock)),
   }, targets, deps)
 }
 

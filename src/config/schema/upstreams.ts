@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
+import { CircuitBreakerSchema } from './circuit-breaker.js'
 import { Defaulted, Duration, Name, NAME_PATTERN } from './common.js'
 import { HealthCheckSchema, SlowStartSchema } from './health.js'
+import { LimitsSchema } from './limits.js'
 
 export const BALANCERS = ['round-robin', 'weighted', 'least-request', 'random', 'consistent-hash'] as const
 
@@ -69,6 +71,8 @@ export const UpstreamSchema = Type.Object({
   pool: Defaulted(PoolSchema),
   healthCheck: Type.Optional(HealthCheckSchema),
   slowStart: Type.Optional(SlowStartSchema),
+  circuitBreaker: Type.Optional(CircuitBreakerSchema),
+  limits: Type.Optional(LimitsSchema),
 }, { additionalProperties: false, description: 'A named group of targets.' })
 
 export const UpstreamsSchema = Type.Record(Name(), UpstreamSchema, {

@@ -22,6 +22,7 @@ import { createBalancer } from './balancers/index.js'
 import type { AffinityOptions, Balancer, BalancerKind } from './balancers/index.js'
 import { DeadlineQueue } from '../../core/deadlines.js'
 import { Forward } from './forward.js'
+import type { UpstreamGuard } from './guard.js'
 import { attemptBody, bodyReplayable } from './request-body.js'
 import type { Target, TargetSnapshot } from './target.js'
 import { OutlierEjection } from './health/passive.js'
@@ -56,6 +57,8 @@ export interface UpstreamOptions {
   slowStartMs?: number
   /** Keyed parts besides the targets (health states, probes, …) a reload that keeps this upstream keeps too. */
   parts?: ReadonlyArray<readonly [key: string, part: Resource]>
+  /** Breaker and concurrency limits (guard.ts), innermost, inside `policies`. */
+  guard?: UpstreamGuard
 }
 
 export interface UpstreamDeps {
@@ -79,6 +82,7 @@ export class Upstream implements Terminal {
   readonly hash: string
   readonly targets: readonly Target[]
   readonly parts: ReadonlyArray<readonly [key: string, part: Resource]>
+  readonly guard: UpstreamGuard | undefined
   readonly #balancer: Balancer<Target>
   readonly #balancerKind: BalancerKind
   readonly #deadlines: DeadlineQueue
@@ -101,7 +105,8 @@ export class Upstream implements Terminal {
     })
     this.#deadlines = new DeadlineQueue(options.responseTimeoutMs, deps.clock)
     this.#uploads = new DeadlineQueue(options.uploadIdleTimeoutMs ?? options.responseTimeoutMs, deps.clock)
-    const policies = options.policies ?? []
+    this.guard = options.guard
+    const policies = [...options.policies ?? [], ...options.guard?.policies(() => this.inFlight) ?? []]
     this.#policy = policies.length === 0 ? undefined : wrap(...policies)
     this.#bufferLimit = options.requestBufferingBytes ?? 0
     this.parts = options.parts ?? []
@@ -116,6 +121,13 @@ export class Upstream implements Terminal {
     const targets = this.targets.map(t => t.snapshot())
     if (this.#passive !== undefined) this.targets.forEach((t, i) => { targets[i]!.passiveFailures = t.state.failures })
     return { name: this.name, balancer: this.#balancerKind, targets }
+  }
+
+  /** Attempts in flight to the targets, response bodies included (the targets' own counts). */
+  get inFlight (): number {
+    let n = 0
+    for (const t of this.targets) n += t.inFlight
+    return n
   }
 
   call (ctx: Exchange, answer: Answer): void {
