@@ -15,6 +15,7 @@ import { createLogger } from '../observability/logger.js'
 import type { Logger } from '../observability/logger.js'
 import { createMetrics } from '../observability/metrics.js'
 import type { Metrics } from '../observability/metrics.js'
+import { bindUpstreamGauges } from '../observability/upstream-gauges.js'
 import { processAffinityKey } from './affinity-key.js'
 import { RELOAD_SIGNALS } from './reload-signals.js'
 import { createServer } from './server.js'
@@ -105,6 +106,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   let live = new LiveSnapshot(buildSnapshot(first, undefined, deps))
   const reloads = new ReloadLog(first, clock.wallNow())
   resources.activate(live.snapshot.resources)
+  const unbindGauges = bindUpstreamGauges(metrics, () => live.snapshot.upstreams.values())
   let accessLog: AccessLog | undefined = first.logging.accessLog ? access : undefined
   let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true })
   let closing: Promise<void> | undefined
@@ -193,6 +195,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
         const targets = new Set(live.snapshot.targets)
         for (const old of retiring) for (const t of old.snapshot.targets) targets.add(t)
         await closeOrCut(resources.closeAll(), clock, drainMs, () => Promise.all([...targets].map(t => t.destroy())))
+        unbindGauges()
         access.flush()
         logger.flush()
       })()
