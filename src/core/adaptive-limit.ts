@@ -2,11 +2,14 @@
 // concurrency filter): how many calls may be in flight to a dependency, learnt from its latency.
 //
 // Calls are gathered in sample windows (at least `windowMs` and `minSamples` calls, or `maxSamples`
-// calls). Each window's latency is its p90 (as Envoy's sampleRTT). minRtt, the latency the
-// dependency has without a queue, is measured by a probe window with the limit pinned to `min`:
-// the first window, and again every `probeIntervalMs` (Envoy's minRTT calculation window), so a
-// dependency that became slower for good is not read as queueing forever. Between probes a lower
-// window p90 lowers it. At each other window's end:
+// calls). Each window's latency is its p90 (Envoy's sampleRTT), which sees a queue as soon as a
+// tenth of the calls wait in it. minRtt, the latency the dependency has without a queue, is the
+// median of a probe window with the limit pinned to `min` (twice `minSamples` calls): the first
+// window, and again every `probeIntervalMs` (Envoy's minRTT calculation window), so a dependency
+// that became slower for good is not read as queueing forever. Only probes set it, and by their
+// median: the luckiest of many loaded windows, or a probe's few calls caught in a stall of a busy
+// host, would set it too low or too high, and noise would then read as queueing or hide it.
+// At each other window's end:
 //
 //   gradient = clamp(tolerance × minRtt / p90, 0.5, 1)          1 while latency stays near minRtt
 //   limit'   = limit × gradient × (1 − failed share)            shrinks when a queue forms or calls fail
@@ -78,21 +81,21 @@ export function createAdaptiveLimit (opts: AdaptiveLimitOptions, deps: { clock?:
   let probing = true
   let nextProbe = 0
 
-  function p90 (): number {
+  function percentile (q: number): number {
     const sorted = latencies.subarray(0, count).sort()
-    return sorted[Math.min(count - 1, Math.ceil(count * 0.9) - 1)]!
+    return sorted[Math.min(count - 1, Math.ceil(count * q) - 1)]!
   }
 
   function closeWindow (now: number): void {
     if (probing) {
-      if (count > 0) minRtt = p90()
+      if (count > 0) minRtt = percentile(0.5)
       probing = false
       nextProbe = now + probeIntervalMs
     } else {
       let gradient = 0.5
       if (count > 0) {
-        const latency = p90()
-        if (minRtt === undefined || latency < minRtt) minRtt = latency
+        const latency = percentile(0.9)
+        minRtt ??= latency
         // A p90 of 0 (a clock too coarse to see the call) is no queue at all.
         gradient = latency <= 0 ? 1 : Math.max(0.5, Math.min(1, tolerance * minRtt / latency))
       }
@@ -113,7 +116,7 @@ export function createAdaptiveLimit (opts: AdaptiveLimitOptions, deps: { clock?:
     record (latencyMs, inFlight, ok) {
       // A call finishing after the window's end starts the next one: windows follow the clock.
       const now = clock.now()
-      if (now >= windowEnd && count + failed >= minSamples) closeWindow(now)
+      if (now >= windowEnd && count + failed >= (probing ? 2 * minSamples : minSamples)) closeWindow(now)
       // A probe measures calls admitted within its pinned limit only: the ones admitted before
       // it may have queued.
       if (probing && inFlight > min) return
