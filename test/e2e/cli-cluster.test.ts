@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnSluice } from '../helpers/sluice-process.js'
+import { within } from '../helpers/wait.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-admin-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -18,6 +19,8 @@ function get (port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode!)) })
     req.on('error', reject)
+    // A CI run once hung somewhere in this test until the runner's 60 s timeout: every step is bounded.
+    req.setTimeout(10_000, () => { req.destroy(new Error(`GET ${path} got no answer in 10 s`)) })
     req.end()
   })
 }
@@ -45,12 +48,12 @@ test('cluster: admin in the primary aggregates metrics and fans reloads out to e
   await running.waitFor(/sluice listening[\s\S]*sluice listening/)
 
   for (let i = 0; i < 20; i++) assert.equal(await get(port, '/a'), 200)
-  const metrics = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text()
+  const metrics = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`, { signal: AbortSignal.timeout(10_000) })).text()
   const m = /sluice_http_requests_total\{[^}]*route="a"[^}]*code="200"[^}]*\} (\d+)/.exec(metrics)
   assert.equal(Number(m?.[1]), 20, 'the scrape sums both workers')
-  assert.equal((await fetch(`http://127.0.0.1:${adminPort}/healthz`)).status, 200)
+  assert.equal((await fetch(`http://127.0.0.1:${adminPort}/healthz`, { signal: AbortSignal.timeout(10_000) })).status, 200)
 
-  const reload = () => fetch(`http://127.0.0.1:${adminPort}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })
+  const reload = () => fetch(`http://127.0.0.1:${adminPort}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(10_000) })
   writeFileSync(file, config(port, adminPort, upstreamUrl, '[{ name: a, match: { path: /a }, upstream: nowhere }]'))
   const bad = await reload()
   assert.equal(bad.status, 400)
@@ -63,5 +66,7 @@ test('cluster: admin in the primary aggregates metrics and fans reloads out to e
   for (let i = 0; i < 10; i++) assert.equal(await get(port, '/b'), 200, 'every worker serves the new route')
 
   running.child.kill('SIGTERM')
-  assert.equal(await running.exit, 0)
+  assert.equal(await within(running.exit, 20_000, 'no exit after SIGTERM').catch((err: Error) => {
+    throw new Error(`${err.message}:\n${running.output()}`)
+  }), 0)
 })

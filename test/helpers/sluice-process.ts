@@ -9,7 +9,8 @@ export interface Running {
   child: ChildProcess
   exit: Promise<number | null>
   output (): string
-  waitFor (re: RegExp): Promise<RegExpExecArray>
+  /** Rejects with everything the process printed when `re` has not matched within `ms` (default 30 s). */
+  waitFor (re: RegExp, ms?: number): Promise<RegExpExecArray>
 }
 
 export function spawnSluice (args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Running {
@@ -30,13 +31,20 @@ export function spawnSluice (args: string[], cwd: string, env: NodeJS.ProcessEnv
     child,
     exit,
     output: () => out,
-    waitFor (re) {
+    waitFor (re, ms = 30_000) {
       return new Promise((resolve, reject) => {
+        // A hang becomes a failure that shows what the process said, not a silent runner timeout.
+        const timer = setTimeout(() => { reject(new Error(`no ${re} within ${ms} ms:\n${out}`)) }, ms)
+        timer.unref()
         const check = (): void => {
           const m = re.exec(out)
-          if (m) resolve(m)
-          else if (child.exitCode !== null) reject(new Error(`exited ${child.exitCode} before ${re}:\n${out}`))
-          else waiters.push(check)
+          if (m) {
+            clearTimeout(timer)
+            resolve(m)
+          } else if (child.exitCode !== null) {
+            clearTimeout(timer)
+            reject(new Error(`exited ${child.exitCode} before ${re}:\n${out}`))
+          } else waiters.push(check)
         }
         check()
       })
