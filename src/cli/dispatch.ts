@@ -9,7 +9,7 @@ import { loadYamlFile } from '../config/load.js'
 import { checkDispatcherConfig } from '../config/check-dispatcher.js'
 import { DispatcherConfigSchema } from '../config/schema/dispatcher.js'
 import { createDispatcher } from '../dispatcher/dispatcher.js'
-import { warningText } from '../dispatcher/store-health.js'
+import { warningText } from '../core/limiter/store-health.js'
 import { runDispatch } from './dispatch-run.js'
 import type { DispatchArgs, Say } from './dispatch-run.js'
 

@@ -15,7 +15,7 @@ import { packageVersion } from '../version.js'
 import type { CacheOptions } from './cache.js'
 import type { FeedbackOptions } from './feedback.js'
 import type { Transport } from './transport.js'
-import type { DispatcherLogger } from './store-health.js'
+import type { StoreLogger as DispatcherLogger } from '../core/limiter/store-health.js'
 
 export type { StoreOptions, SupplierOptions } from '../config/schema/dispatcher.js'
 

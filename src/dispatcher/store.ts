@@ -9,7 +9,7 @@ import { createMemoryStore } from '../core/limiter/memory-store.js'
 import { createRedisStore } from '../core/limiter/redis-store.js'
 import { createRedisClient, whenRedisReady } from '../core/redis.js'
 import type { StoreOptions } from './options.js'
-import type { StoreHealth } from './store-health.js'
+import type { StoreHealth } from '../core/limiter/store-health.js'
 
 export interface OwnedStore {
   store: LimiterStore

@@ -106,19 +106,39 @@ export const PlansSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]+$
     'wherever a route lists `{ plan: true }`. Plan counters are the consumer\'s, shared by every route.',
 })
 
+const MemoryStoreSchema = Type.Object({
+  type: Defaulted(Type.Literal('memory', { default: 'memory', description: '`memory`: counters in this instance.' })),
+  maxKeys: Defaulted(Type.Integer({
+    minimum: 1,
+    default: 100_000,
+    description: 'Most counters the memory store holds; beyond it the least recently used go (a flood of ' +
+      'distinct keys cannot grow memory past it).',
+  })),
+}, { additionalProperties: false })
+
+const RedisStoreSchema = Type.Object({
+  type: Type.Literal('redis', { description: '`redis`: counters shared by every instance on this Redis.' }),
+  url: Type.String({ pattern: '^rediss?://', description: 'Redis URL (`redis://host:port`, `rediss://` for TLS).' }),
+  prefix: Defaulted(Type.String({
+    minLength: 1,
+    default: 'sluice',
+    description: 'Key namespace: counters are `<prefix>:rl:{gateway}:…`, all under one Cluster hash tag.',
+  })),
+  onStoreError: Defaulted(Type.Union([Type.Literal('allow'), Type.Literal('deny')], {
+    default: 'allow',
+    description: 'When Redis does not answer: `allow` passes requests unlimited, `deny` answers 503 ' +
+      '`SLC_STORE_UNAVAILABLE`. Either way a warning is logged and `sluice_store_errors_total` counts it; ' +
+      'limits apply again as soon as Redis answers.',
+  })),
+}, { additionalProperties: false })
+
 export const RateLimitingSchema = Type.Object({
-  store: Defaulted(Type.Object({
-    type: Defaulted(Type.Union([Type.Literal('memory')], {
-      default: 'memory',
-      description: '`memory`: counters in this process.',
-    })),
-    maxKeys: Defaulted(Type.Integer({
-      minimum: 1,
-      default: 100_000,
-      description: 'Most counters the memory store holds; beyond it the least recently used go (a flood of ' +
-        'distinct keys cannot grow memory past it).',
-    })),
-  }, { additionalProperties: false, default: {}, description: 'Where counters live.' })),
+  store: Defaulted(Type.Union([MemoryStoreSchema, RedisStoreSchema], {
+    default: {},
+    errorMessage: 'expected { type: memory, maxKeys } or { type: redis, url, onStoreError }',
+    description: 'Where counters live: this process (`memory`; with `server.workers` > 1 the primary holds them ' +
+      'for every worker) or Redis, shared by every instance.',
+  })),
   headers: Defaulted(Type.Union([
     Type.Literal('ietf'), Type.Literal('legacy'), Type.Literal('both'), Type.Literal('none'),
   ], {

@@ -22,6 +22,7 @@ function setup (): { stage: ReturnType<typeof createRateLimitsStage>, metrics: R
   const metrics = createMetrics()
   const stage = createRateLimitsStage([{ plan: true, key: 'ip', algorithm: 'gcra', mode: 'reject' }], {
     clock: new ManualClock(),
+    logger: { warn () {} },
     metrics,
     config,
     resources: new ResourceRegistry().begin(),

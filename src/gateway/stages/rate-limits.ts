@@ -9,11 +9,15 @@
 // batch still charged all or nothing), and the request waits for the latest of its slots before it
 // goes on; a client that leaves first gets every reservation refunded. A place in the process's
 // waiting room is taken before deciding, so a full room decides as reject mode and nothing waits.
+//
+// A store that could not decide (Redis down) answers `degraded` with its onStoreError: `allow`
+// passes the request without limit fields or decision counts (nothing was decided; the store
+// counts and logs its errors), `deny` refuses it with 503 SLC_STORE_UNAVAILABLE.
 
 import type { Clock } from '../../core/clock.js'
 import type { GatewayConfig, StageOptions } from '../../config/schema/index.js'
 import type { Decision, TakeRequest } from '../../core/limiter/limiter.js'
-import { QuotaExceededError, RateLimitedError } from '../../errors.js'
+import { QuotaExceededError, RateLimitedError, StoreUnavailableError } from '../../errors.js'
 import type { RequestContext, Stage } from '../contract.js'
 import { addLimitFields } from '../rate-limits/fields.js'
 import { compileKey } from '../rate-limits/keys.js'
@@ -22,6 +26,7 @@ import { compileLimit, compilePlans, planKey } from '../rate-limits/limits.js'
 import type { CompiledLimit } from '../rate-limits/limits.js'
 import { useLimiterStore, useWaitingRoom } from '../rate-limits/store.js'
 import { waitForSlot } from '../rate-limits/delay.js'
+import type { StoreLogger } from '../../core/limiter/store-health.js'
 import type { Metrics } from '../../observability/metrics.js'
 import type { ResourceSet } from '../resources.js'
 
@@ -30,6 +35,7 @@ type Result = 'allowed' | 'rejected' | 'delayed'
 /** What the factory uses of the registry's StageDeps (declared here: importing it would be a cycle). */
 export interface RateLimitsDeps {
   readonly clock: Clock
+  readonly logger: StoreLogger
   readonly metrics: Metrics
   readonly config: GatewayConfig
   readonly resources: ResourceSet
@@ -68,6 +74,11 @@ export function createRateLimitsStage (options: StageOptions['rateLimits'], deps
     ctx: RequestContext, route: string, limits: readonly CompiledLimit[], requests: readonly TakeRequest[],
     ds: readonly Decision[], waiting: boolean
   ): undefined | Promise<undefined> {
+    if (ds[0]!.degraded === true) {
+      if (waiting) room.leave()
+      if (ds[0]!.ok) return undefined
+      throw new StoreUnavailableError('Rate-limit store unavailable')
+    }
     let refused = -1
     let closest = -1
     let wait = 0

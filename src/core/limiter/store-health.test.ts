@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ManualClock } from '../core/manual-clock.js'
-import type { StoreErrorEvent } from '../core/limiter/limiter.js'
+import { ManualClock } from '../manual-clock.js'
+import type { StoreErrorEvent } from './limiter.js'
 import { STORE_WARNING_CODE, StoreHealth, warningLogger } from './store-health.js'
 
 const error = (op: StoreErrorEvent['op'] = 'take'): StoreErrorEvent =>

@@ -1,12 +1,13 @@
 // Makes a degraded limiter store loud without flooding the log: one warning when the store starts
 // failing, then at most one per interval while it keeps failing (saying how many errors it did not
 // log), and one line when a take succeeds again. Counting every error is the metrics' business.
+// Shared by the dispatcher's limiter store and the gateway's rate-limit store.
 
-import type { Clock } from '../core/clock.js'
-import type { StoreErrorEvent } from '../core/limiter/limiter.js'
+import type { Clock } from '../clock.js'
+import type { StoreErrorEvent } from './limiter.js'
 
-/** What the dispatcher logs through (a pino logger fits). */
-export interface DispatcherLogger {
+/** What a store's health is logged through: the dispatcher's `logger`, the gateway's (a pino logger fits). */
+export interface StoreLogger {
   /** Logs a warning: structured fields, then the message (pino's argument order). */
   warn (obj: object, msg: string): void
 }
@@ -25,7 +26,7 @@ export function warningText (obj: object, msg: string): string {
 }
 
 /** The default: one line on stderr through process.emitWarning (so `--no-warnings` silences it). */
-export const warningLogger: DispatcherLogger = {
+export const warningLogger: StoreLogger = {
   warn (obj, msg) {
     process.emitWarning(warningText(obj, msg), { code: STORE_WARNING_CODE })
   },
@@ -33,14 +34,14 @@ export const warningLogger: DispatcherLogger = {
 
 export interface StoreHealthOptions {
   clock: Clock
-  logger: DispatcherLogger
+  logger: StoreLogger
   /** Least time between two "still failing" warnings [10 000]. */
   everyMs?: number
 }
 
 export class StoreHealth {
   readonly #clock: Clock
-  readonly #logger: DispatcherLogger
+  readonly #logger: StoreLogger
   readonly #everyMs: number
   #failing = false
   #since = 0
