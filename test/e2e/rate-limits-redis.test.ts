@@ -89,7 +89,13 @@ test('three limits, one Redis command per request; keys share one hash tag and e
   const gw = await gateway(config())
   assert.equal((await send(gw.url, '/three', from('10.1.0.1', { 'x-tenant': 'warm' }))).status, 200)
 
-  const monitor = await client.duplicate().monitor()
+  // monitor() opens its own connection; the client it is called on stays idle (and is closed too).
+  const base = createRedisClient(redis.url)
+  const monitor = await base.monitor()
+  t.after(() => {
+    monitor.disconnect()
+    base.disconnect()
+  })
   const seen: Array<{ args: string[], source: string }> = []
   monitor.on('monitor', (_time: string, args: string[], source: string) => { seen.push({ args, source }) })
   for (let i = 0; i < 20; i++) {
@@ -99,7 +105,6 @@ test('three limits, one Redis command per request; keys share one hash tag and e
   }
   await client.echo('end-of-requests')
   await eventually('MONITOR relays the marker', async () => seen.some(s => s.args[1] === 'end-of-requests'))
-  monitor.disconnect()
   const fromGateway = seen.filter(s => s.source !== 'lua' && s.args[1] !== 'end-of-requests')
   assert.deepEqual(fromGateway.map(s => s.args[0]!.toLowerCase()), Array(20).fill('evalsha'),
     'one EVALSHA per request, nothing else')
