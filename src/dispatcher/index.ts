@@ -9,7 +9,7 @@ export type { DispatcherOptions, SupplierOptions, StoreOptions } from './options
 export type { DispatchRequest, QueryValue } from './request.js'
 export type { DispatchResponse, ResponseHeaders } from './response.js'
 export type { SupplierMetrics, Percentiles, BreakerStateName } from './stats.js'
-export type { DispatcherLogger } from './store-health.js'
+export type { StoreLogger as DispatcherLogger } from '../core/limiter/store-health.js'
 export type { Outcome } from './outcome.js'
 export { systemClock } from '../core/clock.js'
 export type { Clock, TimerHandle, Random } from '../core/clock.js'
