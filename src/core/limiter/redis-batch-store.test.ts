@@ -60,6 +60,30 @@ test('redis batch store', async t => {
       'a paid 1 + 1 + 2 of its 4, and nothing for the batches b and c refused')
   })
 
+  await t.test('delay mode reserves later slots as the memory store does; refundAll gives one back; peekAll charges nothing', async () => {
+    const memory = createMemoryStore({ clock: new ManualClock() })
+    const redis = createRedisBatchStore({ client, name: 'delay' })
+    const rule: BucketRule = { rate: 1, periodMs: HOUR, burst: 1 }
+    const batch = [{ key: 'd', cost: 1, rule, maxDelayMs: 2 * HOUR }]
+    const taken = []
+    for (let i = 0; i < 4; i++) {
+      const e = memory.takeAll(batch)[0]!
+      const a = (await redis.takeAll(batch))[0]!
+      assert.equal(a.ok, e.ok, `take ${i}`)
+      const delay = (d: typeof a): number => (d.ok ? d.delayMs ?? 0 : -1)
+      assert.ok(Math.abs(delay(a) - delay(e)) < 1000, `take ${i}: delayMs ${delay(a)} vs ${delay(e)}`)
+      taken.push(a)
+    }
+    assert.deepEqual(taken.map(d => d.ok), [true, true, true, false], 'now, in an hour, in two hours, then refused')
+    const peek = async (): Promise<number> => (await redis.peekAll([{ key: 'd', cost: 1, rule }]))[0]!.resetMs
+    const before = await peek()
+    assert.ok(Math.abs(before - 3 * HOUR) < 1000, `three tokens in use: full in 3 h, not ${before}`)
+    assert.ok(Math.abs(await peek() - before) < 1000, 'peeking charged nothing')
+    await redis.refundAll(batch, [taken[2]!])
+    const after = await peek()
+    assert.ok(Math.abs(after - 2 * HOUR) < 1000, `the last reservation given back: full in 2 h, not ${after}`)
+  })
+
   await t.test('every key of a store carries one hash tag and expires when its bucket is full again', async () => {
     const store = createRedisBatchStore({ client, name: 'gw', prefix: 'test' })
     assert.equal(store.keyFor('r|x|ip=1'), 'test:rl:{gw}:r|x|ip=1')
