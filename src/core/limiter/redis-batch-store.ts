@@ -111,7 +111,8 @@ export function createRedisBatchStore (options: RedisBatchStoreOptions): RedisBa
       const algorithms = requests.map(r => scriptAlgorithm(r.rule))
       const reply = await command.sluiceTakeAll(...call('peek', requests, algorithms, () => 0))
       const now = Number(reply[0])
-      return requests.map((r, i) => algorithms[i]!.usage(Number(reply[2 + 3 * i]), Number(reply[3 + 3 * i]), now, r.rule))
+      return requests.map((r, i) =>
+        algorithms[i]!.usage(Number(reply[2 + 3 * i]), Number(reply[3 + 3 * i]), now, r.rule))
     },
   }
 }
