@@ -11,6 +11,7 @@ import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { Clock } from '../../src/core/clock.js'
 import { runClustered } from '../../src/gateway/cluster.js'
+import { workerHealthBus } from '../../src/gateway/cluster-health.js'
 import { createGateway } from '../../src/gateway/gateway.js'
 import type { Gateway, ReloadResult } from '../../src/gateway/gateway.js'
 import { createLogger } from '../../src/observability/logger.js'
@@ -135,7 +136,8 @@ export function send (base: string, path: string, options: SendOptions = {}): Pr
  * `{"draining":P}` and drains.
  */
 async function childMain (configPath: string): Promise<void> {
-  const gateway = await createGateway({ configPath, logger: createLogger({ level: 'warn' }) })
+  const health = cluster.isWorker ? workerHealthBus() : undefined
+  const gateway = await createGateway({ configPath, logger: createLogger({ level: 'warn' }), ...(health ? { health } : {}) })
   const { port } = await gateway.listen()
   process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n')
   process.once('SIGTERM', () => {

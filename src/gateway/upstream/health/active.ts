@@ -60,6 +60,9 @@ export class ActiveProbe implements Resource {
     this.#deps = deps
   }
 
+  /** The origin this probe checks. */
+  get target (): string { return this.#origin }
+
   start (): void {
     const { bus } = this.#deps
     this.#state.prober = this
