@@ -4,7 +4,16 @@
 import { packageVersion } from '../cli/package-files.js'
 import * as S from './api-schema.js'
 
-type Op = { summary: string, schema: keyof typeof S, token?: false, body?: true, query?: true, codes?: number[] }
+interface Op {
+  summary: string
+  /** The 200 answer's schema (api-schema.ts); none for this document itself. */
+  schema?: keyof typeof S
+  token?: false
+  body?: true
+  query?: true
+  /** Other statuses it may answer with (401 and 403 go with the token). */
+  codes?: number[]
+}
 
 /** Path → method → what it answers 200 with. */
 export const OPERATIONS: Readonly<Record<string, Readonly<Record<string, Op>>>> = {
@@ -17,7 +26,7 @@ export const OPERATIONS: Readonly<Record<string, Readonly<Record<string, Op>>>> 
   '/admin/stats': { get: { summary: 'Per route: requests, req/s, error rate, p50 and p99 over a recent window', schema: 'Stats', query: true } },
   '/admin/validate': { post: { summary: 'Checks a config (YAML or JSON body) without applying it', schema: 'Validation', body: true, codes: [413] } },
   '/admin/reload': { post: { summary: 'Reloads the config file; 400 with the located errors when it is invalid', schema: 'Reload', codes: [400] } },
-  '/admin/openapi.json': { get: { summary: 'This document', schema: 'Health' } },
+  '/admin/openapi.json': { get: { summary: 'This document' } },
 }
 
 const errorRef = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } }
@@ -28,7 +37,7 @@ export function openApiDocument (): Record<string, unknown> {
     paths[path] = {}
     for (const [method, op] of Object.entries(ops)) {
       const responses: Record<string, unknown> = {
-        200: path === '/admin/openapi.json'
+        200: op.schema === undefined
           ? { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } }
           : { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${op.schema}` } } } },
       }

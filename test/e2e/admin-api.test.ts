@@ -174,7 +174,7 @@ test('GET /admin/openapi.json is OpenAPI 3.1, and every documented path answers 
       const res = await admin(path, { method: method.toUpperCase(), headers: auth, ...body })
       assert.equal(res.status, 200, `${method} ${path}`)
       const answer = await res.json() as unknown
-      if (path === '/admin/openapi.json') continue
+      if (op.schema === undefined) continue
       const schema = S[op.schema]
       const errors = [...Value.Errors(schema, answer)].map(e => `${e.path}: ${e.message}`)
       assert.deepEqual(errors, [], `${method} ${path} answers as documented`)
