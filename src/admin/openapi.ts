@@ -13,6 +13,8 @@ interface Op {
   query?: true
   /** Other statuses it may answer with (401 and 403 go with the token). */
   codes?: number[]
+  /** A value for each `{param}` of the path, which the end-to-end test calls it with. */
+  example?: Readonly<Record<string, string>>
 }
 
 /** Path → method → what it answers 200 with. */
@@ -27,6 +29,14 @@ export const OPERATIONS: Readonly<Record<string, Readonly<Record<string, Op>>>> 
   '/admin/validate': { post: { summary: 'Checks a config (YAML or JSON body) without applying it', schema: 'Validation', body: true, codes: [413] } },
   '/admin/reload': { post: { summary: 'Reloads the config file; 400 with the located errors when it is invalid', schema: 'Reload', codes: [400] } },
   '/admin/openapi.json': { get: { summary: 'This document' } },
+}
+
+function parameters (path: string, op: Op): { parameters?: unknown[] } {
+  const list: unknown[] = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))
+  if (op.query === true) {
+    list.push({ name: 'window', in: 'query', required: false, schema: { type: 'number', minimum: 1, maximum: 300, default: 60 }, description: 'Seconds' })
+  }
+  return list.length === 0 ? {} : { parameters: list }
 }
 
 const errorRef = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } }
@@ -51,9 +61,7 @@ export function openApiDocument (): Record<string, unknown> {
       paths[path][method] = {
         summary: op.summary,
         ...(op.token === false ? { security: [] } : {}),
-        ...(op.query === true
-          ? { parameters: [{ name: 'window', in: 'query', required: false, schema: { type: 'number', minimum: 1, maximum: 300, default: 60 }, description: 'Seconds' }] }
-          : {}),
+        ...parameters(path, op),
         ...(op.body === true
           ? { requestBody: { required: true, content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } } } }
           : {}),
