@@ -79,6 +79,12 @@ export const Upstreams = Type.Object({
   upstreams: Type.Array(Type.Object({
     name: Type.String(),
     balancer: Type.String(),
+    inFlight: Type.Integer({ minimum: 0, description: 'Attempts in flight over all targets (summed over workers in cluster mode).' }),
+    breaker: Type.Optional(Type.Union([Type.Literal('closed'), Type.Literal('half-open'), Type.Literal('open')], {
+      description: 'With circuitBreaker: its state (in cluster mode the most open of the workers\' breakers).',
+    })),
+    limit: Type.Optional(Type.Number({ description: 'With limits: the concurrency limit now (summed over workers).' })),
+    saturation: Type.Optional(Type.Number({ description: 'With limits: inFlight / limit.' })),
     targets: Type.Array(Target),
   }, open)),
 }, { additionalProperties: false })

@@ -1,7 +1,8 @@
 // How the cluster primary combines its workers' views. Status: the primary's own pid, uptime and
-// worker count, the first worker's config facts, and every worker's own status. Upstreams: one
-// entry per target with in-flight summed, the worst health and probe verdict any worker sees, and
-// the longest runs of failures; other fields (added by resilience parts) are the first worker's.
+// worker count, the first worker's config facts, and every worker's own status. Upstreams: in-flight
+// and limits summed (so saturation is the cluster's), the most open breaker, and one entry per
+// target with in-flight summed, the worst health and probe verdict any worker sees, and the longest
+// runs of failures; other fields are the first worker's.
 
 import { packageVersion } from '../cli/package-files.js'
 import type { TargetSnapshot } from '../gateway/upstream/target.js'
@@ -35,6 +36,7 @@ export function combineStatus (workers: readonly StatusView[], configured: numbe
   }
 }
 
+const BREAKER_RANK = { closed: 0, 'half-open': 1, open: 2 } as const
 const HEALTH_RANK = { healthy: 0, ejected: 1, unhealthy: 2 } as const
 
 export function combineUpstreams (workers: readonly UpstreamsView[]): UpstreamsView {
@@ -45,6 +47,12 @@ export function combineUpstreams (workers: readonly UpstreamsView[]): UpstreamsV
       if (have === undefined) {
         out.set(u.name, { ...u, targets: u.targets.map(t => ({ ...t })) })
         continue
+      }
+      have.inFlight += u.inFlight
+      if (u.breaker !== undefined && BREAKER_RANK[u.breaker] > BREAKER_RANK[have.breaker ?? 'closed']) have.breaker = u.breaker
+      if (u.limit !== undefined) {
+        have.limit = (have.limit ?? 0) + u.limit
+        have.saturation = have.inFlight / have.limit
       }
       for (const t of u.targets) {
         const mine = have.targets.find(x => x.url === t.url)

