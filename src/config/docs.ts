@@ -122,7 +122,22 @@ keys as an object, checked by the same schema with the same defaults. The librar
 \`clock\`, \`random\`, \`transport\`, \`logger\`, and a ready \`LimiterStore\` as \`store\`. Durations, sizes
 and \`\${VAR}\` references are written as in the gateway's file; errors are reported all at once, as
 \`file:line:col path: message\` for the file and \`path: message\` for library options
-(\`SLC_INVALID_OPTIONS\`).
+(\`SLC_INVALID_OPTIONS\`). In an editor, each option's hover shows the description below. What
+\`sluice dispatch\` reads and writes besides this file: [dispatch.md](dispatch.md).
+
+\`\`\`yaml
+suppliers:
+  hotels:
+    baseUrl: https://api.hotels.example/v2
+    rateLimit: { rps: 10 }            # the limit the supplier documents
+    maxConcurrent: 8
+    headers: { authorization: "Bearer \${HOTELS_TOKEN}" }
+    retry: { attempts: 3 }
+  flights:
+    baseUrl: https://flights.example
+    rateLimit: { rate: 1000, per: 1h }
+store: { type: redis, url: "redis://127.0.0.1:6379" }   # share the quotas between processes
+\`\`\`
 `
 
 /** The reference of the suppliers file, appended to docs/config.md. */
