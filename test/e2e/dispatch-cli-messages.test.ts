@@ -77,6 +77,30 @@ test('a missing input file is one line, exit 1, and leaves no output file', asyn
   assert.equal(outDir.stderr, `sluice dispatch: cannot write the output file ${join(dir, 'no-dir', 'out.jsonl')}: no such directory\n`)
 })
 
+test('an invalid suppliers file: every problem located, exit 1, no output file', async () => {
+  const f = files('suppliers:\n  a:\n    baseUrl: ftp://x\n    maxConcurent: 3\n', [{ id: 1, supplier: 'a', path: '/' }])
+  const r = await sluice(['dispatch', '-c', f.config, '-i', f.input, '-o', f.output])
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /run\d+\.yaml:3:14 suppliers\.a\.baseUrl: expected an http:\/\/ or https:\/\/ URL/)
+  assert.match(r.stderr, /run\d+\.yaml:4:5 suppliers\.a: unknown key "maxConcurent" \(did you mean "maxConcurrent"\?\)/)
+  assert.equal(existsSync(f.output), false)
+})
+
+test('progress and the summary table go to stderr; stdout stays empty', async () => {
+  const server = await startSupplier({})
+  try {
+    const f = files(`suppliers:\n  a:\n    baseUrl: ${server.url}\n`, [{ id: 1, supplier: 'a', path: '/x' }, { id: 2, supplier: 'a', path: '/y' }])
+    const r = await sluice(['dispatch', '-c', f.config, '-i', f.input, '-o', f.output])
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, '')
+    assert.match(r.stderr, /^2\/2 100% [\d.]+\/s eta 0s errors 0 \| a:2$/m)
+    assert.match(r.stderr, /^supplier {2}done {2}ok {2}http 4xx\/5xx {2}errors {2}avg ms\n-+ {2}-+/m)
+    assert.match(r.stderr, /^a {8}\s+2 {3}2 {13}0 {7}0 +[\d.]+$/m)
+  } finally {
+    await server.close()
+  }
+})
+
 test('exit 0 when every line has a good answer; exit 1 and one line saying how many failed otherwise', async () => {
   const server = await startSupplier({ handler: (req, res) => { res.writeHead(req.url === '/boom' ? 500 : 200).end() } })
   try {
