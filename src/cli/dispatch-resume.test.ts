@@ -20,11 +20,12 @@ test('the last record of an id decides; answers and caller errors are final; a c
       { id: 'odd', error: { code: 'SOMETHING_NEW' } },
     ]
     writeFileSync(path, records.map(r => JSON.stringify(r)).join('\n') + '\n{"id":"cut","sta')
-    const plain = await readResume(path, false)
+    assert.equal(await readResume(path, false, () => true), undefined, 'a stop ends the read')
+    const plain = (await readResume(path, false))!
     assert.deepEqual([...plain.done].sort(), ['bad', 'busy', 'healed', 'line:9', 'ok'])
     assert.deepEqual([...plain.failed].sort(), ['bad', 'busy', 'line:9'], 'final, but failures for the exit status')
     assert.equal(plain.cutLine, true)
-    const all = await readResume(path, true)
+    const all = (await readResume(path, true))!
     assert.deepEqual([...all.done].sort(), ['healed', 'ok'])
     assert.deepEqual([...all.failed], [])
     assert.deepEqual(await readResume(join(dir, 'none.jsonl'), false), { done: new Set(), failed: new Set(), cutLine: false })

@@ -51,12 +51,16 @@ function endsCut (path: string): boolean {
   }
 }
 
-export async function readResume (path: string, retryFailed: boolean): Promise<Resume> {
+/** What `path` records as done; undefined when `stop()` (asked between lines: a Ctrl-C) cut the read. */
+export async function readResume (
+  path: string, retryFailed: boolean, stop: () => boolean = () => false
+): Promise<Resume | undefined> {
   const done = new Set<string>()
   const failed = new Set<string>()
   if (!existsSync(path)) return { done, failed, cutLine: false }
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
   for await (const line of lines) {
+    if (stop()) return undefined
     let r: Recorded
     try {
       r = JSON.parse(line) as Recorded

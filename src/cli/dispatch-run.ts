@@ -19,6 +19,7 @@ import type { InputLine } from './dispatch-input.js'
 import { startProgress, summaryTable, tally } from './dispatch-progress.js'
 import type { ProgressState } from './dispatch-progress.js'
 import { isFailure, readResume } from './dispatch-resume.js'
+import { countLines } from './count-lines.js'
 
 export interface DispatchArgs {
   config: string
@@ -38,16 +39,6 @@ const STOP_WAIT = '10s'
 function encodeBody (res: DispatchResponse): { body: string, bodyEncoding?: 'base64' } {
   const text = res.body.toString('utf8')
   return Buffer.from(text, 'utf8').equals(res.body) ? { body: text } : { body: res.body.toString('base64'), bodyEncoding: 'base64' }
-}
-
-async function countLines (path: string): Promise<number> {
-  let n = 0
-  let last = 10
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    for (const b of chunk) if (b === 10) n++
-    last = chunk[chunk.length - 1] ?? last
-  }
-  return last === 10 ? n : n + 1
 }
 
 const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`
@@ -76,9 +67,15 @@ export async function runDispatch (d: Dispatcher, o: DispatchArgs, io: { say: Sa
 async function send (
   d: Dispatcher, o: DispatchArgs, io: { say: Say, tty: boolean }, interrupted: () => boolean
 ): Promise<number> {
-  const { done, failed: failedBefore, cutLine } = await readResume(o.output, o.retryFailed)
+  const resume = await readResume(o.output, o.retryFailed, interrupted)
+  const total = resume === undefined ? undefined : await countLines(o.input, interrupted)
+  if (resume === undefined || total === undefined) {
+    io.say('stopped before sending anything; rerun the same command to start')
+    return 130
+  }
+  const { done, failed: failedBefore, cutLine } = resume
   const st: ProgressState = {
-    total: await countLines(o.input),
+    total,
     done: 0,
     skipped: 0,
     errors: 0,
