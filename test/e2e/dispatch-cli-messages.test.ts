@@ -2,8 +2,9 @@
 // files, failed lines and the exit status, Ctrl-C (once and twice), an unreachable Redis.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../helpers/free-port.js'
@@ -17,6 +18,10 @@ interface Run { code: number | null, stdout: string, stderr: string }
 
 /** Runs `sluice ...args`; `onStderr` sees the stderr so far after each chunk (to send signals). */
 function sluice (args: string[], onStderr?: (stderr: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Run> {
+  return start(args, onStderr).done
+}
+
+function start (args: string[], onStderr?: (stderr: string, kill: (s: NodeJS.Signals) => void) => void) {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
@@ -25,7 +30,8 @@ function sluice (args: string[], onStderr?: (stderr: string, kill: (s: NodeJS.Si
     stderr += c.toString()
     onStderr?.(stderr, s => child.kill(s))
   })
-  return new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr })))
+  const done = new Promise<Run>(resolve => child.on('close', code => resolve({ code, stdout, stderr })))
+  return { child, done }
 }
 
 let n = 0
@@ -138,6 +144,28 @@ test('Ctrl-C stops sending at once whatever the input size, says so, and exits 1
   } finally {
     await server.close()
   }
+})
+
+test('Ctrl-C while the input is still being counted stops there, before sending anything', async () => {
+  // The input is a pipe the test writes: the count waits on it, so the Ctrl-C lands mid-count.
+  const f = files('suppliers:\n  a:\n    baseUrl: http://127.0.0.1:1\n', [])
+  const fifo = join(dir, `fifo${n}.jsonl`)
+  execFileSync('mkfifo', [fifo])
+  const run = start(['dispatch', '-c', f.config, '-i', fifo, '-o', f.output])
+  const writer = await open(fifo, 'w') // resolves once the child opened the pipe to count it
+  await writer.write('{"id":1,"supplier":"a","path":"/"}\n')
+  const state = { ended: false }
+  const done = run.done.finally(() => { state.ended = true })
+  run.child.kill('SIGINT')
+  // The count asks whether to stop between chunks: more lines let it see the Ctrl-C.
+  while (!state.ended) {
+    await writer.write('{"id":2,"supplier":"a","path":"/"}\n').catch(() => {})
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+  const r = await done
+  await writer.close().catch(() => {})
+  assert.equal(r.code, 130, r.stderr)
+  assert.match(r.stderr, /^sluice dispatch: stopped before sending anything; rerun the same command to start$/m)
 })
 
 test('a second Ctrl-C quits at once, saying what is lost', async () => {
