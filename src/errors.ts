@@ -7,7 +7,7 @@
 import type { ErrorKind, SluiceError } from './errors/base.js'
 import type { ErrorCode } from './errors/codes.js'
 import { RouteNotFoundError, MethodNotAllowedError, PayloadTooLargeError, HeadersTooLargeError, BadRequestError, InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError, InvalidPathError, RequestTimeoutError } from './errors/request.js'
-import { UnauthenticatedError, ForbiddenError, IpDeniedError, KeyNotFoundError, KeyRequestError, KeyStoreUnavailableError, RateLimitedError, QuotaExceededError, TransformHeaderError } from './errors/access.js'
+import { UnauthenticatedError, ForbiddenError, IpDeniedError, KeyNotFoundError, KeyRequestError, KeyStoreUnavailableError, RateLimitedError, QuotaExceededError, ConsumerNotFoundError, TransformHeaderError } from './errors/access.js'
 import { UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError, BadGatewayError, ResponseTooLargeError } from './errors/upstream.js'
 import { ConfigError, ConfigEnvError, QueueFullError, QueueTimeoutError, SupplierUnknownError, InvalidOptionsError, AbortedError, StoreUnavailableError, ShuttingDownError, InternalError, UsageError } from './errors/lifecycle.js'
 
@@ -38,7 +38,7 @@ export const ERROR_CLASSES: readonly ErrorClass[] = [
   RequestTimeoutError,
   InvalidHostError, UriTooLongError, NotImplementedError, HttpVersionError,
   UnauthenticatedError, ForbiddenError, IpDeniedError, KeyNotFoundError, KeyRequestError, KeyStoreUnavailableError,
-  RateLimitedError, QuotaExceededError, TransformHeaderError,
+  RateLimitedError, QuotaExceededError, ConsumerNotFoundError, TransformHeaderError,
   UpstreamTimeoutError, UpstreamUnavailableError, CircuitOpenError, UpstreamSaturatedError,
   BadGatewayError, ConfigError, ConfigEnvError,
   QueueFullError, QueueTimeoutError, SupplierUnknownError, InvalidOptionsError, AbortedError,

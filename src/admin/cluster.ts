@@ -15,12 +15,14 @@ import type { AdminTarget } from './routes.js'
 import { summarize } from './stats/summary.js'
 import type { StatsWindow } from './stats/window.js'
 import type { AdminViews, ViewName } from './views.js'
+import type { ConsumerUsage } from '../gateway/rate-limits/usage.js'
 
 const ASK = 'sluice:admin-ask'
 const ANSWER = 'sluice:admin-answer'
 const ASK_TIMEOUT_MS = 30_000
 
 type Question = { kind: 'reload' } | { kind: 'view', name: ViewName } | { kind: 'window', seconds: number }
+  | { kind: 'usage', consumer: string }
 interface Ask { type: typeof ASK, id: number, q: Question }
 interface Answer { type: typeof ANSWER, id: number, value?: unknown, issues?: string[] }
 
@@ -34,6 +36,7 @@ export function serveClusterAdmin (gateway: Gateway, local: LocalAdminTarget): (
       const r = await gateway.reload()
       return r.ok ? {} : { issues: [...r.error.issues] }
     }
+    if (q.kind === 'usage') return { value: await local.usage(q.consumer) }
     return { value: q.kind === 'view' ? await local.view(q.name) : await local.window(q.seconds) }
   }
   const onMessage = (msg: Ask): void => {
@@ -112,6 +115,9 @@ export function createClusterAdminTarget (): ClusterAdminTarget {
     },
     view,
     async stats (seconds) { return summarize(await askAll<StatsWindow>({ kind: 'window', seconds })) },
+    // Every worker reads the same counters when they are shared (a Redis store); with the memory
+    // store each worker's are its own, and the first answer shows that worker's.
+    async usage (consumer) { return (await askAll<ConsumerUsage | undefined>({ kind: 'usage', consumer }))[0] },
     stopping () { draining = true },
   }
 }

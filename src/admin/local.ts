@@ -83,5 +83,6 @@ export function localAdminTarget (
     view: async (name) => views[name](),
     window: (seconds) => sampler.window(seconds),
     stats: async (seconds): Promise<StatsView> => summarize([await sampler.window(seconds)]),
+    usage: id => gateway.snapshot.usage(id),
   }
 }

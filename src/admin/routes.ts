@@ -11,6 +11,8 @@ import { sendJson, sendError } from './respond.js'
 import type { AdminRoute } from './route-table.js'
 import { MAX_WINDOW_S } from './stats/sampler.js'
 import type { StatsView } from './stats/summary.js'
+import type { ConsumerUsage } from '../gateway/rate-limits/usage.js'
+import { usageRoute } from './usage.js'
 import { validatePosted } from './validate.js'
 import type { AdminViews, ViewName } from './views.js'
 
@@ -24,6 +26,8 @@ export interface AdminTarget {
   view<K extends ViewName> (name: K): Promise<AdminViews[K]>
   /** Per-route rates and latencies over about the last `seconds`. */
   stats (seconds: number): Promise<StatsView>
+  /** A consumer's plan limits: used, remaining, reset; undefined when `consumers` lacks it. */
+  usage (consumer: string): Promise<ConsumerUsage | undefined>
 }
 
 const DEFAULT_WINDOW_S = 60
@@ -68,6 +72,7 @@ export function createAdminRoutes (target: AdminTarget): AdminRoute[] {
     viewRoute('/admin/routes', target, 'routes'),
     viewRoute('/admin/upstreams', target, 'upstreams'),
     viewRoute('/admin/config', target, 'config'),
+    usageRoute(id => target.usage(id)),
     {
       method: 'GET',
       path: '/admin/stats',

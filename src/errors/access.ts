@@ -111,6 +111,16 @@ export class QuotaExceededError extends SluiceError {
   }
 }
 
+/** `SLC_CONSUMER_NOT_FOUND`: No consumer has this id in the config's `consumers` (`/admin/consumers/{id}/usage`). */
+export class ConsumerNotFoundError extends SluiceError {
+  static readonly code = 'SLC_CONSUMER_NOT_FOUND'
+  static readonly kind = 'caller'
+  static readonly meaning = "No consumer has this id in the config's `consumers` (`/admin/consumers/{id}/usage`)."
+  constructor (id: string, options?: SluiceErrorOptions) {
+    super(ConsumerNotFoundError.code, 404, `No consumer ${JSON.stringify(id)} in the config's consumers`, options)
+  }
+}
+
 // Transform
 
 /**

@@ -19,6 +19,8 @@ import type { Router } from './router/types.js'
 import { compileRewrite } from './router/rewrite.js'
 import type { ResourceRegistry, ResourceSet } from './resources.js'
 import { SlotAllocator } from './slots.js'
+import { usageReaderFor } from './rate-limits/usage.js'
+import type { UsageReader } from './rate-limits/usage.js'
 import { StageBuilder } from './stages/index.js'
 import { guardKey, UpstreamGuard } from './upstream/guard.js'
 import { Target, targetKey } from './upstream/target.js'
@@ -52,6 +54,8 @@ export interface Snapshot {
   readonly resources: ResourceSet
   /** server.trustedProxies, compiled: whose forwarding headers name the client (Context.clientIp). */
   readonly trusted: CidrMatcher
+  /** A consumer's plan-limit counters, read without charging (GET /admin/consumers/{id}/usage). */
+  readonly usage: UsageReader
 }
 
 /**
@@ -107,8 +111,9 @@ function build (config: GatewayConfig, previous: Snapshot | undefined, deps: Sna
     }
     return { name: r.name, match: r.match, priority: r.priority, payload: route }
   }))
+  const usage = usageReaderFor(config, { ...deps, resources: set })
   return Object.freeze({
-    config, router, upstreams, targets, resources: set, trusted: compileCidrs(config.server.trustedProxies),
+    config, router, upstreams, targets, resources: set, trusted: compileCidrs(config.server.trustedProxies), usage,
   })
 }
 

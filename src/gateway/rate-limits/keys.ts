@@ -23,6 +23,9 @@ function encode (value: string): string {
 
 const byIp = (ctx: RequestContext): string => `ip=${encode(ctx.clientIp)}`
 
+/** The key part of consumer `id` (what `consumer` yields for an authenticated request). */
+export const consumerPart = (id: string): string => `c=${encode(id)}`
+
 function claimAt (claims: Readonly<Record<string, unknown>>, path: readonly string[]): string | undefined {
   let v: unknown = claims
   for (const step of path) {
@@ -36,7 +39,7 @@ function compilePart (part: string): KeyFn {
   if (part === 'ip') return byIp
   if (part === 'route') return () => 'route'
   if (part === 'consumer') {
-    return ctx => ctx.consumer === undefined ? byIp(ctx) : `c=${encode(ctx.consumer.id)}`
+    return ctx => ctx.consumer === undefined ? byIp(ctx) : consumerPart(ctx.consumer.id)
   }
   const colon = part.indexOf(':')
   const kind = part.slice(0, colon)
