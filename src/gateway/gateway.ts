@@ -81,6 +81,8 @@ export interface Gateway {
   readonly reloads: ReloadLog
   /** True after listen() and until close() starts. */
   readonly serving: boolean
+  /** Hands the access-log lines still batched (access-log.ts) to the logger's destination now. */
+  flushAccessLog (): void
 }
 
 /**
@@ -224,6 +226,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     configPath: resolve(opts.configPath),
     reloads,
     get serving () { return server.listening && !server.draining },
+    flushAccessLog () { access.flush() },
   }
   return gateway
 }

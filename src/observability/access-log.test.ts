@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
-import { createAccessLog, formatAccessLine } from './access-log.js'
+import { BATCH_BYTES, createAccessLog, FLUSH_MS, formatAccessLine } from './access-log.js'
 import type { AccessRecord } from './access-log.js'
 import { createLogger } from './logger.js'
 
@@ -52,15 +52,17 @@ const bare: AccessRecord = {
   consumer: undefined,
 }
 
-test('writes one line per request with every field, flags joined, batched per turn', async () => {
+test('writes one line per request with every field, flags joined, batched across turns', async () => {
   const { lines, stream } = capture()
   const logger = createLogger({ destination: stream })
   const log = createAccessLog(logger)
   log(full)
-  log(bare)
-  assert.equal(lines.length, 0, 'lines wait for the end of the turn')
   await new Promise(resolve => setImmediate(resolve))
-  assert.equal(lines.length, 2)
+  log(bare)
+  await new Promise(resolve => setImmediate(resolve))
+  assert.equal(lines.length, 0, 'lines wait in the batch past the end of their turn')
+  await new Promise(resolve => setTimeout(resolve, FLUSH_MS + 5))
+  assert.equal(lines.length, 2, 'and are written together within FLUSH_MS')
   const [a, b] = lines
   assert.equal(a!.reqId, 'r1')
   assert.equal(a!.status, 504)
@@ -111,4 +113,24 @@ test('follows the logger level, and flush() writes the batch at once', () => {
   log(full)
   log.flush()
   assert.equal(lines.length, 1)
+})
+
+test('a batch that reaches BATCH_BYTES is written at once, in one write', () => {
+  let writes = 0
+  const { lines, stream } = capture()
+  const counting = new Writable({
+    write (c, e, cb) {
+      writes++
+      stream.write(c, e, cb)
+    },
+  })
+  const log = createAccessLog(createLogger({ destination: counting }))
+  const perLine = formatAccessLine(full, Date.now()).length
+  const n = Math.ceil(BATCH_BYTES / perLine)
+  for (let i = 0; i < n - 1; i++) log(full)
+  assert.equal(lines.length, 0)
+  log(full)
+  assert.equal(lines.length, n)
+  assert.equal(writes, 1)
+  log.flush()
 })
