@@ -14,13 +14,14 @@ import type { AccessLog } from '../observability/access-log.js'
 import { createLogger } from '../observability/logger.js'
 import type { Logger } from '../observability/logger.js'
 import { createMetrics } from '../observability/metrics.js'
+import { registerProcessMetrics } from '../observability/process-metrics.js'
 import type { Metrics } from '../observability/metrics.js'
 import { bindUpstreamGauges } from '../observability/upstream-gauges.js'
 import { processAffinityKey } from './affinity-key.js'
 import { RELOAD_SIGNALS } from './reload-signals.js'
 import { createServer } from './server.js'
 import { ResourceRegistry } from './resources.js'
-import { ReloadLog } from './reload-log.js'
+import { configHash, ReloadLog } from './reload-log.js'
 import { buildSnapshot, LiveSnapshot } from './snapshot.js'
 import type { Snapshot } from './snapshot.js'
 import type { Target } from './upstream/target.js'
@@ -95,6 +96,12 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const first = opts.config ?? await loadConfigFile(opts.configPath)
   const logger = opts.logger ?? createLogger({ level: first.logging.level })
   const metrics = opts.metrics ?? createMetrics()
+  registerProcessMetrics(metrics.registry)
+  const configInfo = (config: GatewayConfig): void => {
+    metrics.configInfo.reset()
+    metrics.configInfo.set({ hash: configHash(config) }, 1)
+  }
+  configInfo(first)
   const clock = opts.clock ?? systemClock
   const resources = new ResourceRegistry((err, key) => logger.error({ err, resource: key }, 'resource start/close failed'))
   const random = opts.random ?? Math.random
@@ -168,6 +175,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     })
     metrics.configReloads.inc({ result: 'success' })
     reloads.succeeded(cfg, clock.wallNow())
+    configInfo(cfg)
     logger.info({ routes: cfg.routes.length, upstreams: Object.keys(cfg.upstreams).length }, 'config reloaded')
     return { ok: true }
   }

@@ -3,6 +3,7 @@
 // targets from the config's URLs, codes are HTTP statuses — never raw paths or client values.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { packageVersion } from '../version.js'
 import { Recorder } from './recorder.js'
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -21,6 +22,9 @@ export const METRIC_DEFS = {
   upstreamConcurrencyLimit: { type: 'gauge', name: 'sluice_upstream_concurrency_limit', help: 'Current concurrency limit of an upstream: the adaptive limit (capped by maxRequests), or maxRequests', labels: ['upstream'] },
   transformSkipped: { type: 'counter', name: 'sluice_transform_skipped_total', help: 'Bodies a JSON transform passed through untouched, by route and reason (not_json, invalid_json, too_large, encoding)', labels: ['route', 'reason'] },
   configReloads: { type: 'counter', name: 'sluice_config_reloads_total', help: 'Config reloads by result (success or failure)', labels: ['result'] },
+  // Info gauges are 1 per process; a cluster scrape takes the max, not the sum, over workers.
+  buildInfo: { type: 'gauge', name: 'sluice_build_info', help: 'Always 1; the running version in the label', labels: ['version'], aggregator: 'max' },
+  configInfo: { type: 'gauge', name: 'sluice_config_info', help: 'Always 1; the hash of the config in service in the label (changes on reload)', labels: ['hash'], aggregator: 'max' },
   authJwksFetches: { type: 'counter', name: 'sluice_auth_jwks_fetches_total', help: 'JWKS fetches by provider and result (success, error); on error the last good keys stay in use', labels: ['provider', 'result'] },
   rateLimitDecisions: { type: 'counter', name: 'sluice_rate_limit_decisions_total', help: 'Rate-limit decisions per limit: allowed (every limit of the request passed), delayed (passed after waiting for a slot this limit reserved) or rejected (this limit refused it)', labels: ['route', 'limit', 'result'] },
   storeErrors: { type: 'counter', name: 'sluice_store_errors_total', help: 'State store operations that failed and fell back to onStoreError', labels: ['store'] },
@@ -60,10 +64,13 @@ export function createMetrics (registry = new Registry()): Metrics {
       labelNames: [...d.labels],
       registers: [registry],
       ...(RECORDED.has(key) ? { collect: flush } : {}),
+      ...('aggregator' in d ? { aggregator: d.aggregator } : {}),
     }
     out[key] = d.type === 'counter'
       ? new Counter(conf)
       : d.type === 'gauge' ? new Gauge(conf) : new Histogram({ ...conf, buckets: LATENCY_BUCKETS })
   }
-  return out as Metrics
+  const metrics = out as Metrics
+  metrics.buildInfo.set({ version: packageVersion() }, 1)
+  return metrics
 }

@@ -51,6 +51,9 @@ test('cluster: admin in the primary aggregates metrics and fans reloads out to e
   const metrics = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`, { signal: AbortSignal.timeout(10_000) })).text()
   const m = /sluice_http_requests_total\{[^}]*route="a"[^}]*code="200"[^}]*\} (\d+)/.exec(metrics)
   assert.equal(Number(m?.[1]), 20, 'the scrape sums both workers')
+  assert.match(metrics, /^sluice_build_info\{version="[^"]+"\} 1$/m, 'info gauges: the max over workers, not the sum')
+  assert.match(metrics, /^sluice_config_info\{hash="[0-9a-f]{16}"\} 1$/m)
+  assert.match(metrics, /^sluice_process_resident_memory_bytes \d/m, 'process metrics reach the primary too')
   assert.equal((await fetch(`http://127.0.0.1:${adminPort}/healthz`, { signal: AbortSignal.timeout(10_000) })).status, 200)
 
   const reload = () => fetch(`http://127.0.0.1:${adminPort}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(10_000) })
