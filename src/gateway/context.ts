@@ -10,7 +10,7 @@ import { AbortedError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
 import type { CidrMatcher } from './cidr.js'
 import { resolveClientIp } from './client-ip.js'
-import type { Consumer, Exchange, Flag, Slot, Stage } from './contract.js'
+import type { Consumer, Exchange, Flag, RequestTrace, Slot, Stage } from './contract.js'
 import { scanRequestHeaders } from './headers.js'
 import { resolveRequestId } from './request-id.js'
 import type { CompiledRoute } from './route.js'
@@ -62,6 +62,7 @@ export class Context implements Exchange {
   /** Origin of the target that answered (or was tried last). */
   target: string | undefined = undefined
   attempts = 0
+  trace: RequestTrace | undefined = undefined
   /** Final status sent downstream; 0 until the head is written. */
   status = 0
   /** Set by cookie affinity when the response must carry this Set-Cookie value. */

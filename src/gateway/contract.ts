@@ -167,6 +167,8 @@ export interface Exchange extends RequestContext {
   target: string | undefined
   /** Attempts sent to targets so far (each upstream/forward.ts counts itself). */
   attempts: number
+  /** The request's trace when tracing is configured (observability/tracing/), else undefined. */
+  trace: RequestTrace | undefined
   /** Final status sent downstream; 0 until the head is written. */
   status: number
   /** Set by cookie affinity when the response must carry this Set-Cookie value. */
@@ -210,4 +212,33 @@ export interface Answer {
 /** The terminal step every route has: the upstream call. */
 export interface Terminal {
   call (ctx: Exchange, answer: Answer): void
+}
+
+/**
+ * The tracing seam. The gateway calls it only when `tracing` is configured, so with tracing off a
+ * request pays one undefined check; observability/tracing/gateway-tracer.ts implements it.
+ */
+export interface RequestTracer {
+  /** Opens the request's server span (parent: the client's traceparent, if any). */
+  start (ctx: Exchange): RequestTrace
+  /** Sends the spans still queued. */
+  shutdown (): Promise<void>
+}
+
+export interface RequestTrace {
+  /** W3C trace id (32 hex digits), for the access log. */
+  readonly traceId: string
+  /** Opens the client span of one upstream attempt to `target` (an origin). */
+  attempt (ctx: Exchange, target: string): AttemptTrace
+  /** The error the request's reply is made from. */
+  error (err: unknown): void
+  /** Closes the server span once the exchange is over; `status` as the access log has it. */
+  end (ctx: Exchange, status: number): void
+}
+
+export interface AttemptTrace {
+  /** traceparent (and tracestate) for this attempt, flat: name, value, … */
+  readonly headers: readonly string[]
+  /** The attempt got a response head (`status`) or failed (`err`). */
+  end (status: number | undefined, err?: unknown): void
 }

@@ -127,6 +127,13 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     return [...old.snapshot.targets].filter(t => !live.snapshot.targets.has(t))
   }
 
+  // Loaded only when configured: with tracing off no OpenTelemetry module is even imported.
+  const tracer = first.tracing === undefined
+    ? undefined
+    : (await import('../observability/tracing/gateway-tracer.js')).createGatewayTracer(first.tracing, {
+        onDrop: (n, reason) => { metrics.tracingSpansDropped.inc({ reason }, n) },
+      })
+
   const server = createServer({
     host: sc.host,
     port: sc.port,
@@ -137,7 +144,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     headersTimeoutMs: parseDuration(sc.timeouts.headers),
     bodyTimeoutMs: parseDuration(sc.timeouts.body),
     idleTimeoutMs: parseDuration(sc.timeouts.idle),
-  }, { clock, logger, metrics, current: () => live, accessLog: () => accessLog })
+  }, { clock, logger, metrics, current: () => live, accessLog: () => accessLog, tracer })
 
   async function doReload (): Promise<ReloadResult> {
     let next
@@ -181,7 +188,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   }
 
   function warnOnStaticChanges (a: GatewayConfig, b: GatewayConfig): void {
-    for (const key of ['server', 'admin'] as const) {
+    for (const key of ['server', 'admin', 'tracing'] as const) {
       if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) {
         logger.warn({ section: key }, `changes to "${key}" take effect after a restart`)
       }
@@ -207,6 +214,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
         await closeOrCut(resources.closeAll(), clock, drainMs, () => Promise.all([...targets].map(t => t.destroy())))
         unbindGauges()
         access.flush()
+        await tracer?.shutdown().catch(() => {})
         logger.flush()
       })()
       return closing

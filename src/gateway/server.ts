@@ -16,7 +16,7 @@ import { watchBody } from './body-watch.js'
 import { ConnectionGuard } from './connection-guard.js'
 import type { Guarded } from './connection-guard.js'
 import { Context } from './context.js'
-import type { Exchange, ResponseHead } from './contract.js'
+import type { Exchange, RequestTracer, ResponseHead } from './contract.js'
 import { createRunner } from './pipeline.js'
 import { checkPrelude, SERVER_OPTIONS } from './prelude.js'
 import { send, toReply } from './reply.js'
@@ -45,6 +45,8 @@ export interface ServerDeps {
   current: () => LiveSnapshot
   /** The access log, or undefined when it is off. Read per request, so a reload can toggle it. */
   accessLog: () => AccessLog | undefined
+  /** Opens each request's trace; undefined when tracing is off. */
+  tracer?: RequestTracer
 }
 
 export interface GatewayServer {
@@ -110,6 +112,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
   const guard = new ConnectionGuard(server, { maxConnections: options.maxConnections, idleMs: options.idleTimeoutMs })
   const failureLog = createFailureLog(logger, clock)
   const runner = createRunner(finish, (ctx, err) => {
+    ctx.trace?.error(err)
     const route = ctx.route
     failureLog(err, {
       reqId: ctx.id, route: route?.name, upstream: route?.upstream.name, target: ctx.target, attempt: ctx.attempts,
@@ -125,6 +128,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     inFlight++
     inFlightGauge.inc()
     const ctx = new Context(req, res, clock, logger, live.snapshot.trusted)
+    if (deps.tracer !== undefined) ctx.trace = deps.tracer.start(ctx)
     res.ctx = ctx
     res.live = live
     res.sock = req.socket
@@ -200,6 +204,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     rm.duration.observe(ms / 1000)
     inFlight--
     inFlightGauge.dec()
+    ctx.trace?.end(ctx, status)
     const log = deps.accessLog()
     const socket = this.sock!
     if (log !== undefined) {
@@ -217,6 +222,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
         flags: ctx.flags,
         clientIp: this.clientIp,
         consumer: ctx.consumer?.id,
+        traceId: ctx.trace?.traceId,
       })
       ;(socket as CountedSocket)[kReadMark] = socket.bytesRead
     }

@@ -22,6 +22,7 @@ test('every field an access line can carry has a row in docs/access-log.md', () 
     flags: ['UF'],
     clientIp: '::1',
     consumer: 'c',
+    traceId: '0af7651916cd43dd8448eb211c80319c',
   }, 0)
   for (const field of Object.keys(JSON.parse(line) as object)) {
     assert.ok(documented.has(field), `access-log field "${field}" is missing from docs/access-log.md`)

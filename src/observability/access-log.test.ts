@@ -35,6 +35,7 @@ const full: AccessRecord = {
   flags: ['UT', 'DC'],
   clientIp: '203.0.113.7',
   consumer: 'acme',
+  traceId: '0af7651916cd43dd8448eb211c80319c',
 }
 const bare: AccessRecord = {
   id: 'r2',
@@ -50,6 +51,7 @@ const bare: AccessRecord = {
   flags: [],
   clientIp: '::1',
   consumer: undefined,
+  traceId: undefined,
 }
 
 test('writes one line per request with every field, flags joined, batched across turns', async () => {
@@ -96,6 +98,7 @@ test('the line is the one pino writes for the same fields with the root logger o
       bytesIn: r.bytesIn,
       bytesOut: r.bytesOut,
       flags: r.flags.length === 0 ? '-' : r.flags.join(','),
+      traceId: r.traceId,
     }, 'access')
     const time = (JSON.parse(raw.at(-1)!) as { time: number }).time
     assert.equal(formatAccessLine(r, time), raw.at(-1) + '\n')

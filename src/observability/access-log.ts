@@ -35,6 +35,8 @@ export interface AccessRecord {
   readonly clientIp: string
   /** The authenticated consumer's id, when a stage established one. */
   readonly consumer: string | undefined
+  /** The request's W3C trace id, when tracing is on. */
+  readonly traceId: string | undefined
 }
 
 export interface AccessLog {
@@ -57,8 +59,10 @@ export function formatAccessLine (r: AccessRecord, time: number): string {
   if (r.upstream !== undefined) line += `,"upstream":${q(r.upstream)}`
   if (r.target !== undefined) line += `,"target":${q(r.target)}`
   const flags = r.flags.length === 0 ? '-' : r.flags.join(',')
-  return line + `,"status":${r.status},"durMs":${Math.round(r.durationMs * 100) / 100},"bytesIn":${r.bytesIn}` +
-    `,"bytesOut":${r.bytesOut},"flags":${q(flags)},"msg":"access"}\n`
+  line += `,"status":${r.status},"durMs":${Math.round(r.durationMs * 100) / 100},"bytesIn":${r.bytesIn}` +
+    `,"bytesOut":${r.bytesOut},"flags":${q(flags)}`
+  if (r.traceId !== undefined) line += `,"traceId":${q(r.traceId)}`
+  return line + ',"msg":"access"}\n'
 }
 
 /** A batch this large is written at once (sonic-boom passes it on as one file write). */

@@ -27,6 +27,7 @@ export const METRIC_DEFS = {
   configInfo: { type: 'gauge', name: 'sluice_config_info', help: 'Always 1; the hash of the config in service in the label (changes on reload)', labels: ['hash'], aggregator: 'max' },
   authJwksFetches: { type: 'counter', name: 'sluice_auth_jwks_fetches_total', help: 'JWKS fetches by provider and result (success, error); on error the last good keys stay in use', labels: ['provider', 'result'] },
   rateLimitDecisions: { type: 'counter', name: 'sluice_rate_limit_decisions_total', help: 'Rate-limit decisions per limit: allowed (every limit of the request passed), delayed (passed after waiting for a slot this limit reserved) or rejected (this limit refused it)', labels: ['route', 'limit', 'result'] },
+  tracingSpansDropped: { type: 'counter', name: 'sluice_tracing_spans_dropped_total', help: 'Finished spans never delivered to the OTLP endpoint, by reason (queue_full, export_failed)', labels: ['reason'] },
   storeErrors: { type: 'counter', name: 'sluice_store_errors_total', help: 'State store operations that failed and fell back to onStoreError', labels: ['store'] },
   dispatcherRequests: { type: 'counter', name: 'sluice_dispatcher_requests_total', help: 'Dispatcher requests finished, by supplier and outcome (success, failure, rejected)', labels: ['supplier', 'outcome'] },
   dispatcherRetries: { type: 'counter', name: 'sluice_dispatcher_retries_total', help: 'Retry attempts made by the dispatcher', labels: ['supplier'] },

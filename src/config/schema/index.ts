@@ -5,6 +5,7 @@ import { Defaulted } from './common.js'
 import { AdminSchema, LoggingSchema, ServerSchema } from './server.js'
 import { PlansSchema, RateLimitingSchema } from './rate-limits.js'
 import { RoutesSchema } from './routes.js'
+import { TracingSchema } from './tracing.js'
 import { GlobalStageSchemas, optionalKeys } from './stages.js'
 import { UpstreamsSchema } from './upstreams.js'
 
@@ -18,6 +19,7 @@ export const GatewayConfigSchema = Type.Object({
   auth: Type.Optional(AuthConfigSchema),
   rateLimiting: Defaulted(RateLimitingSchema),
   plans: Type.Optional(PlansSchema),
+  tracing: Type.Optional(TracingSchema),
   ...optionalKeys(GlobalStageSchemas),
 }, {
   additionalProperties: false,
@@ -31,6 +33,7 @@ export type GatewayConfig = Static<typeof GatewayConfigSchema>
 export type { AdminConfig, LoggingConfig, ServerConfig } from './server.js'
 export type { Balancer, TargetConfig, UpstreamConfig } from './upstreams.js'
 export type { RouteConfig, RouteMatch } from './routes.js'
+export type { TracingConfig } from './tracing.js'
 export type { GlobalStageKey, StageKey, StageOptions } from './stages.js'
 export { GlobalStageSchemas } from './stages.js'
 export type { ApiKeysConfig, AuthConfig, ConsumerConfig, JwtProviderConfig } from './auth.js'

@@ -26,6 +26,7 @@ import type { UpstreamGuard } from './guard.js'
 import type { BreakerState } from '../../core/breaker/breaker.js'
 import { attemptBody, bodyReplayable } from './request-body.js'
 import type { Target, TargetSnapshot } from './target.js'
+import { TracedAnswer, withTraceHeaders } from './traced-answer.js'
 import { OutlierEjection } from './health/passive.js'
 import type { PassiveHealthOptions } from './health/passive.js'
 import { slowStartPick } from './health/slow-start.js'
@@ -201,6 +202,12 @@ export class Upstream implements Terminal {
     tried?.add(target)
     // Options first: should building them throw, no attempt has been counted or queued yet.
     const opts = dispatchOptions(ctx)
+    const trace = ctx.trace
+    if (trace !== undefined) {
+      const span = trace.attempt(ctx, target.id)
+      withTraceHeaders(opts, span)
+      answer = new TracedAnswer(answer, span)
+    }
     const fwd = new Forward(ctx, target, answer, this.#deadlines, this.#uploads, this.name, this.#passive)
     target.dispatch(opts, fwd)
     return fwd
