@@ -52,14 +52,19 @@ export class Attempt implements TransportRequest, Expirable, CutWatcher {
   readonly #signal: AbortSignal | undefined
   readonly #s: AttemptSupplier
 
-  /** `release` frees the attempt's scheduler slot; it is called once, after `answered`. */
-  constructor (apc: PolicyContext<CallState>, s: AttemptSupplier, release: () => void) {
+  /**
+   * `release` frees the attempt's scheduler slot; it is called once, after `answered`. `headers`:
+   * this attempt's own (a traced call's, with the attempt's traceparent) instead of the call's.
+   */
+  constructor (
+    apc: PolicyContext<CallState>, s: AttemptSupplier, release: () => void, headers?: Record<string, string>
+  ) {
     this.#s = s
     this.#release = release
     const req = apc.meta
     this.method = req.method
     this.path = req.path
-    this.headers = req.headers
+    this.headers = headers ?? req.headers
     this.body = req.body
     this.promise = new Promise<AttemptResult>((resolve, reject) => {
       this.#resolve = resolve

@@ -4,6 +4,7 @@
 // object for all three, as a queued call's bytes count (see docs/benchmarks.md).
 
 import type { CallMeta } from '../core/policy.js'
+import type { CallTrace } from './trace.js'
 import type { TransportRequest } from './transport.js'
 
 /** The request one attempt sends; the attempt adds its own signal. */
@@ -16,6 +17,8 @@ export class CallState implements CallMeta, SendRequest {
   queuedMs = 0
   /** A slot and a token are held for the call's next pass through the scheduler (Scheduler.reserve). */
   reserved = false
+  /** The call's trace when the dispatcher traces (trace.ts), else undefined. */
+  trace: CallTrace | undefined = undefined
 
   constructor (
     readonly method: string,

@@ -25,6 +25,7 @@ import type { OwnedStore } from './store.js'
 import { createSupplier } from './supplier.js'
 import type { Supplier } from './supplier.js'
 import type { SupplierMetrics } from './stats.js'
+import type { DispatchTracer } from './trace.js'
 import { undiciTransport } from './transport.js'
 import { classifyOutcome, snapshot } from './outcome.js'
 import type { Outcome } from './outcome.js'
@@ -59,6 +60,8 @@ export interface DispatcherEvents {
   readonly rateLimited: Emitter<{ supplier: string }>
   /** A supplier's circuit breaker changed state. */
   readonly breakerStateChange: Emitter<{ supplier: string, state: SupplierMetrics['breaker'] }>
+  /** Finished spans lost on the way to the OTLP endpoint (with `tracing`; docs/tracing.md). */
+  readonly spansDropped: Emitter<{ count: number, reason: 'queue_full' | 'export_failed' }>
 }
 
 /** How `close()` ends the dispatcher. */
@@ -125,8 +128,23 @@ export function createDispatcher<S extends string> (options: DispatcherOptions<S
   const health = new StoreHealth({ clock, logger: options.logger ?? warningLogger })
   const owned: OwnedStore = openStore(norm.store, clock, health)
   const events: DispatcherEvents = {
-    requestEnd: new Emitter(), retry: new Emitter(), rateLimited: new Emitter(), breakerStateChange: new Emitter(),
+    requestEnd: new Emitter(),
+    retry: new Emitter(),
+    rateLimited: new Emitter(),
+    breakerStateChange: new Emitter(),
+    spansDropped: new Emitter(),
   }
+  // OpenTelemetry is imported only for a dispatcher made with `tracing`. Calls made while it loads
+  // wait for it as they wait for the store (live, so close() drains them), and get their span when
+  // it arrives.
+  let tracer: DispatchTracer | undefined
+  let tracerLoading: Promise<void> | undefined = norm.tracing === undefined
+    ? undefined
+    : import('../observability/tracing/dispatch-tracer.js').then((m) => {
+      const onDrop = (count: number, reason: 'queue_full' | 'export_failed'): void => { events.spansDropped.emit({ count, reason }) }
+      tracer = m.createDispatchTracer(norm.tracing!, { onDrop })
+      tracerLoading = undefined
+    })
   const suppliers = new Map<string, Supplier>()
   for (const [name, cfg] of norm.suppliers) {
     const transport = options.transport ?? undiciTransport
@@ -143,7 +161,9 @@ export function createDispatcher<S extends string> (options: DispatcherOptions<S
     s.breaker?.onStateChange.on(e => events.breakerStateChange.emit({ supplier: name, state: e.to }))
     suppliers.set(name, s)
   }
-  let storeReady = owned.ready
+  let storeReady = tracerLoading === undefined
+    ? owned.ready
+    : Promise.all([owned.ready, tracerLoading]).then(() => {})
   storeReady?.then(() => { storeReady = undefined }, () => {})
   let closing: Promise<void> | undefined
   // Calls between request() and their answer, backoff sleeps included: a scheduler is idle while
@@ -200,7 +220,17 @@ export function createDispatcher<S extends string> (options: DispatcherOptions<S
     const started = clock.now()
     const prepared = prepareRequest(req, s.config, clock)
     s.stats.requests++
-    return Call.start(host, s, prepared, req.signal, started)
+    if (norm.tracing === undefined) return Call.start(host, s, prepared, req.signal, started)
+    const m = prepared.meta
+    const open = (t: DispatchTracer): void => {
+      m.trace = t.startCall(s.config.name, s.config.origin, m.method, m.path, m.headers)
+    }
+    // Registered before the call waits on storeReady, so the span is open before its first attempt.
+    if (tracer !== undefined) open(tracer)
+    else tracerLoading?.then(() => { open(tracer!) }, () => {})
+    const answer = Call.start(host, s, prepared, req.signal, started)
+    answer.then(res => { m.trace?.end(res) }, err => { m.trace?.end(undefined, err) })
+    return answer
   }
 
   async function doClose (opts: CloseOptions): Promise<void> {
@@ -219,6 +249,8 @@ export function createDispatcher<S extends string> (options: DispatcherOptions<S
     await idle()
     await Promise.all(all.map(s => s.transport.close().catch(() => s.transport.destroy())))
     await owned.close()
+    await tracerLoading?.catch(() => {})
+    await tracer?.shutdown().catch(() => {})
     clearInterval(keepAlive)
     keepAlive = undefined
   }

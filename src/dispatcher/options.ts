@@ -16,6 +16,7 @@ import type { CacheOptions } from './cache.js'
 import type { FeedbackOptions } from './feedback.js'
 import type { Transport } from './transport.js'
 import type { StoreLogger as DispatcherLogger } from '../core/limiter/store-health.js'
+import type { TracingConfig } from '../config/schema/tracing.js'
 
 export type { StoreOptions, SupplierOptions } from '../config/schema/dispatcher.js'
 
@@ -79,6 +80,8 @@ export interface SupplierConfig {
 export interface NormalizedOptions {
   suppliers: ReadonlyMap<string, SupplierConfig>
   store: StoreOptions | LimiterStore
+  /** Defaults filled in; undefined when tracing is off. */
+  tracing: TracingConfig | undefined
 }
 
 /** A validated value: the schema filled in every key that has a default. */
@@ -188,5 +191,5 @@ export function normalizeOptions (options: DispatcherOptions): NormalizedOptions
   const suppliers = new Map<string, SupplierConfig>()
   const userAgent = `sluice/${packageVersion()}`
   for (const [name, s] of Object.entries(value.suppliers)) suppliers.set(name, supplier(name, s, queue, userAgent))
-  return { suppliers, store: ready ?? value.store! }
+  return { suppliers, store: ready ?? value.store!, tracing: value.tracing as TracingConfig | undefined }
 }

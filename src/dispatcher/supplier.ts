@@ -106,8 +106,13 @@ export function createSupplier (config: SupplierConfig, deps: SupplierDeps): Sup
   // policy chain around it is bound once instead of per call. The scheduler, the chain's last
   // policy, hands the attempt its slot to free (Scheduler.gate): no promise reaction of its own.
   function attempt (apc: PolicyContext<CallState>, release: () => void): Promise<AttemptResult> {
-    apc.meta.attempts++
-    return new Attempt(apc, sends, release).promise
+    const n = ++apc.meta.attempts
+    const trace = apc.meta.trace
+    if (trace === undefined) return new Attempt(apc, sends, release).promise
+    const span = trace.attempt(n)
+    const p = new Attempt(apc, sends, release, span.headers).promise
+    p.then(res => { span.end(res.status) }, err => { span.end(undefined, err) })
+    return p
   }
   const gated = (pc: PolicyContext<CallState>): Promise<AttemptResult> => scheduler.gate(attempt, pc)
   function answered (res: AttemptResult): AttemptResult | Promise<AttemptResult> {

@@ -18,6 +18,7 @@ export function bindDispatcherMetrics (d: Dispatcher, m: Metrics): () => void {
     }),
     d.events.retry.on(e => m.dispatcherRetries.inc({ supplier: e.supplier })),
     d.events.rateLimited.on(e => m.dispatcherRateLimited.inc({ supplier: e.supplier })),
+    d.events.spansDropped.on(e => m.tracingSpansDropped.inc({ reason: e.reason }, e.count)),
   ]
   // Every failed store operation (take, refund, pause), logged or not: the log is throttled, this is not.
   const storeOff = d.storeEvents?.on(e => { if (e.type === 'storeError') m.storeErrors.inc({ store: 'redis' }) })

@@ -40,6 +40,37 @@ export interface DispatcherConfig<S extends string = string> {
    * Where rate-limit buckets live.
    */
   store?: StoreOptions
+  /**
+   * OpenTelemetry tracing, exported over OTLP/HTTP in batches (docs/tracing.md). Off when absent.
+   */
+  tracing?: {
+    /**
+     * OTLP/HTTP traces endpoint (the full URL, `/v1/traces` included). Spans are sent as OTLP JSON.
+     *
+     * @defaultValue `'http://127.0.0.1:4318/v1/traces'`
+     */
+    endpoint?: string
+    /**
+     * The `service.name` resource attribute of every span.
+     *
+     * @defaultValue `'sluice'`
+     */
+    serviceName?: string
+    /**
+     * Share of new traces recorded (0…1). Parent-based: a request whose `traceparent` says sampled is
+     * recorded, one that says not sampled is not, whatever the ratio.
+     *
+     * A number from 0 to 1.
+     *
+     * @defaultValue `0.1`
+     */
+    sampleRatio?: number
+    /**
+     * Extra HTTP headers on every export request (for example an API key of the tracing backend);
+     * never logged.
+     */
+    headers?: Record<string, string>
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox'
 import type { SchemaOptions, TSchema } from '@sinclair/typebox'
 import { Duration, Size } from './common.js'
+import { TracingOptionsSchema } from './tracing.js'
 
 const strict = { additionalProperties: false }
 
@@ -104,6 +105,7 @@ export const DispatcherConfigSchema = Type.Object({
   suppliers: Type.Record(Type.String({ minLength: 1 }), SupplierSchema, { description: 'Suppliers by name.', minProperties: 1 }),
   queue: Def(Queue(true, { default: {}, description: 'Queue defaults for every supplier.' })),
   store: Def(Type.Union([MemoryStoreSchema, RedisStoreSchema], { default: { type: 'memory' }, description: 'Where rate-limit buckets live.' })),
+  tracing: Type.Optional(TracingOptionsSchema),
 }, {
   ...strict,
   title: 'Sluice suppliers file',
