@@ -25,7 +25,7 @@ import { runWrk } from './gateway-load.js'
 import { formatQuietRatios, formatRounds, formatSummary, toTsv } from './gateway-report.js'
 import type { Measurement } from './gateway-report.js'
 import { writeManyRoutesConfig } from './gateway-routes.js'
-import { writeAccessLogConfig } from './gateway-variants.js'
+import { startOtlpSink, writeAccessLogConfig, writeTracingConfig } from './gateway-variants.js'
 import { caddy, haproxy, nginxProxy, nodePeer, pinned, upstreamNginx } from './gateway-servers.js'
 import type { ServerContext, ServerSpec } from './gateway-servers.js'
 
@@ -111,7 +111,7 @@ function peerDeps (): string | undefined {
   return dir
 }
 
-function targets (quick: boolean, dir: string): { list: ServerSpec[], versions: string } {
+function targets (quick: boolean, dir: string, otlpUrl: string): { list: ServerSpec[], versions: string } {
   const cli = join(ROOT, 'dist/cli/main.js')
   const sluice = (config: string, node: string): Omit<ServerSpec, 'name'> => ({
     start: (ctx) => pinned(ctx, `sluice-${ctx.port}`, node, [cli, 'start', '-c', config]),
@@ -135,6 +135,7 @@ function targets (quick: boolean, dir: string): { list: ServerSpec[], versions: 
     { name: 'sluice@node24', ...sluice(one, n24 ?? ''), missing: n24 === undefined ? 'no Node 24' : undefined },
     { name: `sluice-5000-routes@${v20}`, ...sluice(writeManyRoutesConfig(dir), process.execPath) },
     { name: `sluice-access-log@${v20}`, ...sluice(writeAccessLogConfig(one, dir), process.execPath) },
+    { name: `sluice-tracing@${v20}`, ...sluice(writeTracingConfig(one, dir, otlpUrl), process.execPath) },
   ]
   const keep = process.env.BENCH_GATEWAY_TARGETS?.split(/[\s,]+/).filter(Boolean) ??
     (quick ? ['undici-raw', `sluice@${v20}`, 'sluice@node24'] : undefined)
@@ -172,6 +173,7 @@ export async function runGatewayBench (
   // nginx workers run as an unprivileged user when root starts them: they must read the upstream's files.
   chmodSync(dir, 0o755)
   const children = new Map<string, ChildProcess>()
+  let sink: Awaited<ReturnType<typeof startOtlpSink>> | undefined
   try {
     const upPort = await freePort()
     const upstreamUrl = `http://127.0.0.1:${upPort}`
@@ -180,7 +182,8 @@ export async function runGatewayBench (
     children.set('direct', upstream)
     await ready(upstreamUrl, upstream, 10)
     const ports = new Map<string, number>([['direct', upPort]])
-    const { list, versions } = targets(quick, dir)
+    sink = await startOtlpSink()
+    const { list, versions } = targets(quick, dir, sink.url)
     for (const t of list) {
       if (t.missing !== undefined) { log(`skip ${t.name}: ${t.missing}`); continue }
       const port = await freePort()
@@ -234,6 +237,8 @@ export async function runGatewayBench (
     return { measurements, table }
   } finally {
     await stop(children.values())
+    if (sink !== undefined) log(`OTLP sink: ${sink.exports()} export requests`)
+    await sink?.close()
     rmSync(dir, { recursive: true, force: true })
   }
 }
