@@ -4,6 +4,7 @@ import { tryParseDuration } from '../core/duration.js'
 import { COOKIE_NAME_RULE, isCookieName, targetOrigin } from './build-rules.js'
 import { checkAuth } from './check-auth.js'
 import { checkHealth } from './check-health.js'
+import { checkRetry } from './check-retry.js'
 import { checkHostPatterns, checkRewriteReplacement } from './check-route-rules.js'
 import { checkStages } from './check-stages.js'
 import { checkUpstreamGuard } from './check-upstream-guard.js'
@@ -107,6 +108,7 @@ function checkUpstreams (config: GatewayConfig, report: Report): void {
     checkHealth(upstream, ['upstreams', name], report)
     if (upstream.affinity !== undefined) checkAffinity(upstream.affinity, ['upstreams', name, 'affinity'], report)
     checkUpstreamGuard(upstream, ['upstreams', name], report)
+    checkRetry(upstream.retry, ['upstreams', name, 'retry'], report)
     const hashing = upstream.balancer === 'consistent-hash'
     if (hashing && upstream.hashOn === undefined) {
       report(['upstreams', name], 'missing hashOn (header:NAME, cookie:NAME or ip), required by balancer consistent-hash')

@@ -67,7 +67,7 @@ test('gives up at `attempts` and returns the last result instead of throwing', a
   assert.equal(out.n, 3)
   assert.equal(seen.length, 3)
   assert.deepEqual(discarded.map(r => (r as Res).n), [1, 2], 'the returned result is not discarded')
-  assert.deepEqual(giveUps, [{ attempts: 3, reason: 'attempts' }])
+  assert.deepEqual(giveUps, [{ attempts: 3, reason: 'attempts', failure: 'status 503', meta: {} }])
 })
 
 test('unlisted statuses are returned at once', async () => {
@@ -160,6 +160,35 @@ test('non-idempotent methods are retried only when marked idempotent or allowed'
   }
 })
 
+test('`methods` replaces the idempotent set: DELETE left out is not retried, POST put in is', async () => {
+  for (const [method, calls] of [['DELETE', 1], ['POST', 3], ['GET', 3]] as const) {
+    const { clock, policy, giveUps } = setup({ methods: ['GET', 'post'] })
+    const { fn, seen } = script([n => res(503, n)])
+    await drive(policy.execute(fn, rootContext(undefined, { method })), clock)
+    assert.equal(seen.length, calls, method)
+    assert.equal(giveUps[0]!.reason, calls === 1 ? 'non-idempotent' : 'attempts', method)
+  }
+})
+
+test('classifyError names the reason, and an unsent failure is retried whatever the method', async () => {
+  const refused = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })
+  const reset = Object.assign(new Error('reset'), { code: 'ECONNRESET' })
+  const classifyError = (err: unknown) => err === refused
+    ? { reason: 'connect-failure', unsent: true }
+    : err === reset ? { reason: 'reset' } : undefined
+  const { clock, policy, retries, giveUps } = setup({ classifyError })
+  const { fn, seen } = script([() => refused, () => reset])
+  await assert.rejects(drive(policy.execute(fn, rootContext(undefined, { method: 'POST' })), clock), e => e === reset)
+  assert.equal(seen.length, 2, 'the refused POST was retried; the reset one was not')
+  assert.deepEqual(retries.map(r => r.reason), ['connect-failure'])
+  assert.deepEqual(giveUps.map(g => [g.reason, g.failure]), [['non-idempotent', 'reset']])
+
+  const other = setup({ classifyError })
+  const s2 = script([() => Object.assign(new Error('x'), { code: 'ECONNRESET' })])
+  await assert.rejects(drive(other.policy.execute(s2.fn, rootContext()), other.clock))
+  assert.equal(s2.seen.length, 1, 'an error the classifier does not name is final, whatever its code')
+})
+
 test('a call whose request can no longer be sent (replayable false, read after each attempt) is not retried', async () => {
   const { clock, policy, giveUps } = setup()
   let sent = false
@@ -200,7 +229,7 @@ test('gives up when the deadline would pass before the retry starts', async () =
   const out = await drive(policy.execute(fn, rootContext(undefined, meta)), clock)
   assert.equal(seen.length, 2, 'first retry (≈99ms) fits, second (≈198ms) does not')
   assert.equal(out.n, 2)
-  assert.deepEqual(giveUps, [{ attempts: 2, reason: 'deadline' }])
+  assert.deepEqual(giveUps, [{ attempts: 2, reason: 'deadline', failure: 'status 503', meta }])
 })
 
 test('the retry budget caps retries across 100 failing requests', async () => {

@@ -21,10 +21,11 @@ import type { PathRewrite } from './router/rewrite.js'
  * failure, UR upstream reset, UP upstream protocol error (invalid response), UH no available target,
  * DC downstream closed early, PL payload too large, LR local reply by a stage, UO upstream overflow
  * (the upstream's `limits` turned the request away, as Envoy's), CO circuit open (the upstream's
- * breaker turned it away; Envoy's breakers are limits, so this one is ours).
+ * breaker turned it away; Envoy's breakers are limits, so this one is ours), RT retried (at least
+ * one more attempt was sent; the other flags may come from any attempt).
  * docs/architecture.md shows where in the lifecycle each one is raised.
  */
-export type Flag = 'NR' | 'UT' | 'SI' | 'UF' | 'UR' | 'UP' | 'UH' | 'DC' | 'PL' | 'LR' | 'UO' | 'CO'
+export type Flag = 'NR' | 'UT' | 'SI' | 'UF' | 'UR' | 'UP' | 'UH' | 'DC' | 'PL' | 'LR' | 'UO' | 'CO' | 'RT'
 
 /** An upstream response body still to be streamed, owned by the upstream call that produced it. */
 export interface BodySource {

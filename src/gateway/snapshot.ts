@@ -25,6 +25,7 @@ import { StageBuilder } from './stages/index.js'
 import { guardKey, UpstreamGuard } from './upstream/guard.js'
 import { Target, targetKey } from './upstream/target.js'
 import type { TargetOptions } from './upstream/target.js'
+import { retryOptions, UpstreamRetry } from './upstream/retry.js'
 import { Upstream } from './upstream/upstream.js'
 import type { HealthBus } from './upstream/health/bus.js'
 import { healthParts } from './upstream/health/build.js'
@@ -152,13 +153,14 @@ function buildUpstream (
           ttlMs: parseDuration(uc.affinity.ttl),
           key: uc.affinity.secret ?? deps.affinityKey,
         },
-    responseTimeoutMs: parseDuration(uc.timeouts.response),
+    responseTimeoutMs: parseDuration(uc.retry.perTryTimeout ?? uc.timeouts.response),
     uploadIdleTimeoutMs: parseDuration(uc.timeouts.idle),
     requestBufferingBytes,
     ...health.options,
     guard: uc.circuitBreaker === undefined && uc.limits === undefined
       ? undefined
       : set.use(guardKey(name, hash), () => new UpstreamGuard(name, hash, uc, deps.clock)),
+    retry: new UpstreamRetry(name, retryOptions(uc.retry), deps),
   }, targets, deps)
 }
 

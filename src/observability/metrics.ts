@@ -20,6 +20,8 @@ export const METRIC_DEFS = {
   upstreamInFlight: { type: 'gauge', name: 'sluice_upstream_requests_in_flight', help: 'Requests in flight to an upstream (all targets), from dispatch until the response ends', labels: ['upstream'] },
   upstreamSaturation: { type: 'gauge', name: 'sluice_upstream_saturation_ratio', help: 'Requests in flight to an upstream divided by its current concurrency limit', labels: ['upstream'] },
   upstreamConcurrencyLimit: { type: 'gauge', name: 'sluice_upstream_concurrency_limit', help: 'Current concurrency limit of an upstream: the adaptive limit (capped by maxRequests), or maxRequests', labels: ['upstream'] },
+  upstreamRetries: { type: 'counter', name: 'sluice_upstream_retries_total', help: 'Retries sent to an upstream, by what failed (connect-failure, reset, timeout, 502, 503, 504)', labels: ['upstream', 'reason'] },
+  upstreamRetriesAbandoned: { type: 'counter', name: 'sluice_upstream_retries_abandoned_total', help: 'Retryable failures not retried, by what stopped the retry (body, method, budget)', labels: ['upstream', 'reason'] },
   transformSkipped: { type: 'counter', name: 'sluice_transform_skipped_total', help: 'Bodies a JSON transform passed through untouched, by route and reason (not_json, invalid_json, too_large, encoding)', labels: ['route', 'reason'] },
   configReloads: { type: 'counter', name: 'sluice_config_reloads_total', help: 'Config reloads by result (success or failure)', labels: ['result'] },
   // Info gauges are 1 per process; a cluster scrape takes the max, not the sum, over workers.

@@ -22,7 +22,8 @@ upstreams:
   up:
     targets: [{ url: ${up.url} }]
     timeouts: { response: 5s, idle: 300ms }
-  dead: { targets: [{ url: http://127.0.0.1:${deadPort} }] }
+  # One try: these tests check how a single failure is answered (retries: upstream-retry.test.ts).
+  dead: { targets: [{ url: http://127.0.0.1:${deadPort} }], retry: { attempts: 1 } }
   gone: { targets: [{ url: ${up.url} }, { url: http://127.0.0.1:${deadPort} }] }
 routes:
   - { name: up, match: { path: /up }, upstream: up }

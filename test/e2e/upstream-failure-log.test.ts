@@ -67,7 +67,7 @@ test('a 502 logs its cause once at warn: upstream error code and message, target
   assert.equal(w.route, 'dead')
   assert.equal(w.upstream, 'dead')
   assert.equal(w.target, `http://127.0.0.1:${deadPort}`)
-  assert.equal(w.attempt, 1)
+  assert.equal(w.attempt, 2, 'the refused connection was retried once (retry defaults), then answered')
   assert.equal(w.causeCode, 'ECONNREFUSED')
   assert.match(String(w.cause), /ECONNREFUSED/)
 })

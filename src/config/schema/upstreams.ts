@@ -4,6 +4,7 @@ import { CircuitBreakerSchema } from './circuit-breaker.js'
 import { Defaulted, Duration, Name, NAME_PATTERN } from './common.js'
 import { HealthCheckSchema, SlowStartSchema } from './health.js'
 import { LimitsSchema } from './limits.js'
+import { RetrySchema } from './upstream-retry.js'
 
 export const BALANCERS = ['round-robin', 'weighted', 'least-request', 'random', 'consistent-hash'] as const
 
@@ -73,6 +74,7 @@ export const UpstreamSchema = Type.Object({
   slowStart: Type.Optional(SlowStartSchema),
   circuitBreaker: Type.Optional(CircuitBreakerSchema),
   limits: Type.Optional(LimitsSchema),
+  retry: Defaulted(RetrySchema),
 }, { additionalProperties: false, description: 'A named group of targets.' })
 
 export const UpstreamsSchema = Type.Record(Name(), UpstreamSchema, {

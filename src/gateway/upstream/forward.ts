@@ -31,6 +31,7 @@ import type { Answer, BodySource, Exchange } from '../contract.js'
 import { filterResponseHeaders, removeHeader } from '../headers.js'
 import { Deadlined } from '../../core/deadlines.js'
 import type { DeadlineQueue } from '../../core/deadlines.js'
+import { isInvalidResponse } from './failure.js'
 import { forwardInformational } from './informational.js'
 import type { Target } from './target.js'
 import type { OutlierEjection } from './health/passive.js'
@@ -236,7 +237,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
       ctx.flag('UF')
       return new BadGatewayError(target, 'Upstream connection failed', { cause: err })
     }
-    if (err.name === 'HTTPParserError' || code.startsWith('HPE_') || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+    if (isInvalidResponse(err)) {
       ctx.flag('UP')
       return new BadGatewayError(target, 'Invalid upstream response', { cause: err })
     }

@@ -22,6 +22,7 @@ import { UpstreamSaturatedError } from '../../errors.js'
 import { isNeutral } from '../../error-kinds.js'
 import type { ResponseHead } from '../contract.js'
 import type { Resource } from '../resources.js'
+import type { UpstreamCall } from './call.js'
 
 /** Every 5xx answer is a breaker failure; 429 and other 4xx are not (issue 8). */
 const FAILURE_STATUSES = Array.from({ length: 100 }, (_, i) => 500 + i)
@@ -55,8 +56,8 @@ export class UpstreamGuard implements Resource {
   get limited (): boolean { return this.maxRequests !== Infinity || this.adaptive !== undefined }
 
   /** The policies around each attempt, outermost first. `inFlight` reads the upstream's count. */
-  policies (inFlight: () => number): Policy[] {
-    const out: Policy[] = []
+  policies (inFlight: () => number): Policy<UpstreamCall>[] {
+    const out: Policy<UpstreamCall>[] = []
     if (this.breaker !== undefined) out.push(this.breaker)
     if (this.limited) out.push(this.#admission(inFlight))
     return out
@@ -64,7 +65,7 @@ export class UpstreamGuard implements Resource {
 
   close (): void {}
 
-  #admission (inFlight: () => number): Policy {
+  #admission (inFlight: () => number): Policy<UpstreamCall> {
     const adaptive = this.adaptive
     const clock = this.#clock
     const name = this.#name

@@ -24,6 +24,7 @@ import type { CompiledRoute } from '../route.js'
 import { RouteMetrics } from '../route.js'
 import { Target } from './target.js'
 import { Upstream } from './upstream.js'
+import type { UpstreamCall } from './upstream.js'
 
 const metrics = createMetrics()
 const logger = createLogger({ level: 'silent' })
@@ -61,7 +62,7 @@ async function echo (name: string): Promise<TestUpstream> {
 }
 
 interface Setup {
-  policies: Policy[]
+  policies: Policy<UpstreamCall>[]
   targets: Target[]
   preserveHost?: boolean
   clock?: Clock
@@ -113,13 +114,13 @@ function retry (opts: { attempts?: number, delayMs?: number, statuses?: number[]
 }
 
 /** Records each call's outcome as the policies report it. */
-function observer (): Policy & { outcomes: Array<Promise<unknown>>, attempts: number[] } {
+function observer (): Policy<UpstreamCall> & { outcomes: Array<Promise<unknown>>, attempts: number[] } {
   const outcomes: Array<Promise<unknown>> = []
   const attempts: number[] = []
   return {
     outcomes,
     attempts,
-    execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+    execute<T> (fn: (pc: PolicyContext<UpstreamCall>) => Promise<T>, pc: PolicyContext<UpstreamCall>): Promise<T> {
       const p = fn(pc)
       outcomes.push(p.then(v => v, e => e))
       return p
@@ -128,10 +129,10 @@ function observer (): Policy & { outcomes: Array<Promise<unknown>>, attempts: nu
 }
 
 /** Counts the attempts that reach `fn` (innermost policy). */
-function counter (): Policy & { attempts: number } {
+function counter (): Policy<UpstreamCall> & { attempts: number } {
   const c = {
     attempts: 0,
-    execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+    execute<T> (fn: (pc: PolicyContext<UpstreamCall>) => Promise<T>, pc: PolicyContext<UpstreamCall>): Promise<T> {
       c.attempts++
       return fn(pc)
     },

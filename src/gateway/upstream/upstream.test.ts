@@ -18,6 +18,7 @@ import type { CompiledRoute } from '../route.js'
 import { RouteMetrics } from '../route.js'
 import { Target } from './target.js'
 import { Upstream } from './upstream.js'
+import type { UpstreamCall } from './upstream.js'
 
 const metrics = createMetrics()
 const logger = createLogger({ level: 'silent' })
@@ -69,8 +70,10 @@ test('policies wrap each attempt: a retry policy moves from a refused target to 
   await new Promise<void>(resolve => dead.close(() => resolve()))
 
   const attempts: number[] = []
-  const retryOnce: Policy = {
-    async execute<T> (fn: (pc: PolicyContext) => Promise<T>, pc: PolicyContext): Promise<T> {
+  const retryOnce: Policy<UpstreamCall> = {
+    async execute<T> (
+      fn: (pc: PolicyContext<UpstreamCall>) => Promise<T>, pc: PolicyContext<UpstreamCall>
+    ): Promise<T> {
       attempts.push(pc.attempt)
       try {
         return await fn(pc)
@@ -109,7 +112,7 @@ test('under a policy the response deadline still bounds each attempt: 504 on the
   const up = await startUpstream('slow')
   const clock = new ManualClock()
   let executed = 0
-  const passthrough: Policy = { execute: (fn, pc) => { executed++; return fn(pc) } }
+  const passthrough: Policy<UpstreamCall> = { execute: (fn, pc) => { executed++; return fn(pc) } }
   const targets = [target(up.url)]
   const upstream = new Upstream(
     { name: 'svc', hash: '', balancer: 'round-robin', responseTimeoutMs: 2000, policies: [passthrough] },

@@ -1,7 +1,8 @@
 // An upstream: its targets, a balancer, the response deadline of each attempt, and room for the
 // resilience stack around attempts. The response timeout is per attempt and lives in the attempt
 // itself (core/deadlines.ts), so with no other policy configured a call goes straight to one attempt
-// without promises; retry, breaker and bulkhead come in as `policies`, wrapped around `attempt`.
+// without promises; retry (retry.ts, outermost), breaker and bulkhead come in as policies, wrapped
+// around `attempt`.
 //
 // An attempt may be repeated, so nothing it does may depend on an earlier one having run:
 // - the client leaving aborts the call's signal (ctx.signal): the attempt in flight and a retry's
@@ -13,7 +14,7 @@
 import type { Dispatcher } from 'undici'
 import type { Clock, Random } from '../../core/clock.js'
 import { wrap } from '../../core/policy.js'
-import type { CallMeta, Policy, PolicyContext } from '../../core/policy.js'
+import type { Policy, PolicyContext } from '../../core/policy.js'
 import { PayloadTooLargeError, UpstreamUnavailableError } from '../../errors.js'
 import type { Answer, Exchange, ResponseHead, Terminal } from '../contract.js'
 import { forwardTarget } from '../router/normalize-path.js'
@@ -25,6 +26,8 @@ import { Forward } from './forward.js'
 import type { UpstreamGuard } from './guard.js'
 import type { BreakerState } from '../../core/breaker/breaker.js'
 import { attemptBody, bodyReplayable } from './request-body.js'
+import type { UpstreamCall } from './call.js'
+import type { UpstreamRetry } from './retry.js'
 import type { Target, TargetSnapshot } from './target.js'
 import { TracedAnswer, withTraceHeaders } from './traced-answer.js'
 import { OutlierEjection } from './health/passive.js'
@@ -46,6 +49,8 @@ export interface UpstreamSnapshot {
   targets: TargetSnapshot[]
 }
 
+export type { UpstreamCall } from './call.js'
+
 export interface UpstreamOptions {
   name: string
   /** Identity of the config this was built from; equal hashes are carried over on reload. */
@@ -58,8 +63,10 @@ export interface UpstreamOptions {
   uploadIdleTimeoutMs?: number
   /** Bodies with a Content-Length up to this are read in full before a connection is taken; 0 = never. */
   requestBufferingBytes?: number
-  /** Wrapped around each attempt, outermost first (retry, breaker, bulkhead, …). */
-  policies?: readonly Policy[]
+  /** The `retry` block, compiled: the outermost policy, and which bodies to keep for a resend. */
+  retry?: UpstreamRetry
+  /** Wrapped around each attempt inside the retry, outermost first (breaker, bulkhead, …). */
+  policies?: readonly Policy<UpstreamCall>[]
   /** healthCheck.passive: outlier ejection from the attempts' outcomes. */
   passive?: PassiveHealthOptions
   /** slowStart: a target's share ramps up over this long after it becomes available; 0 = off. */
@@ -75,17 +82,6 @@ export interface UpstreamDeps {
   random: Random
 }
 
-/** One call through the policies: what its attempts share. */
-interface UpstreamCall extends CallMeta {
-  readonly method: string
-  readonly upstream: Upstream
-  readonly ctx: Exchange
-  /** The targets earlier attempts went to. */
-  readonly tried: Set<Target>
-  /** Read by the retry policy: whether another attempt could send the request body again. */
-  readonly replayable: boolean
-}
-
 export class Upstream implements Terminal {
   readonly name: string
   readonly hash: string
@@ -96,11 +92,12 @@ export class Upstream implements Terminal {
   readonly #balancerKind: BalancerKind
   readonly #deadlines: DeadlineQueue
   readonly #uploads: DeadlineQueue
-  readonly #policy: Policy | undefined
+  readonly #policy: Policy<UpstreamCall> | undefined
   readonly #bufferLimit: number
   readonly #passive: OutlierEjection | undefined
   readonly #slowStartMs: number
   readonly #deps: UpstreamDeps
+  readonly #retry: UpstreamRetry | undefined
 
   constructor (options: UpstreamOptions, targets: readonly Target[], deps: UpstreamDeps) {
     this.name = options.name
@@ -115,7 +112,13 @@ export class Upstream implements Terminal {
     this.#deadlines = new DeadlineQueue(options.responseTimeoutMs, deps.clock)
     this.#uploads = new DeadlineQueue(options.uploadIdleTimeoutMs ?? options.responseTimeoutMs, deps.clock)
     this.guard = options.guard
-    const policies = [...options.policies ?? [], ...options.guard?.policies(() => this.inFlight) ?? []]
+    this.#retry = options.retry
+    // Retry outermost: each try goes through the breaker and the limits on its own.
+    const policies = [
+      ...(options.retry === undefined ? [] : [options.retry.policy]),
+      ...options.policies ?? [],
+      ...options.guard?.policies(() => this.inFlight) ?? [],
+    ]
     this.#policy = policies.length === 0 ? undefined : wrap(...policies)
     this.#bufferLimit = options.requestBufferingBytes ?? 0
     this.parts = options.parts ?? []
@@ -152,7 +155,8 @@ export class Upstream implements Terminal {
       answer.fail(ctx, new PayloadTooLargeError(limit))
       return
     }
-    if (this.#bufferLimit > 0 && shouldBuffer(ctx, this.#bufferLimit)) {
+    const keep = Math.max(this.#bufferLimit, this.#retry?.replayBytes(ctx) ?? 0)
+    if (keep > 0 && shouldBuffer(ctx, keep)) {
       bufferBody(ctx, () => { this.call(ctx, answer) }, (err) => { answer.fail(ctx, err) })
       return
     }
@@ -162,6 +166,7 @@ export class Upstream implements Terminal {
     }
     const meta: UpstreamCall = {
       method: ctx.method,
+      idempotent: this.#retry?.resendable(ctx) ?? false,
       upstream: this,
       ctx,
       tried: new Set(),
@@ -242,9 +247,8 @@ class AttemptAnswer implements Answer {
   }
 }
 
-function attempt (pc: PolicyContext): Promise<ResponseHead> {
-  const call = pc.meta as UpstreamCall
-  return call.upstream.attempt(call, pc.signal)
+function attempt (pc: PolicyContext<UpstreamCall>): Promise<ResponseHead> {
+  return pc.meta.upstream.attempt(pc.meta, pc.signal)
 }
 
 function dispatchOptions (ctx: Exchange): Dispatcher.DispatchOptions {
