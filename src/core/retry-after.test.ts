@@ -25,6 +25,9 @@ test('parseRetryAfter', () => {
 test('retryAfterFromResponse reads only response-like results', () => {
   assert.equal(retryAfterFromResponse({ status: 503, headers: { 'retry-after': '2' } }, NOW), 2000)
   assert.equal(retryAfterFromResponse({ status: 503, headers: {} }, NOW), undefined)
+  // The gateway's heads: a flat list, names in any case.
+  assert.equal(retryAfterFromResponse({ status: 503, headers: ['Content-Type', 'x', 'Retry-After', '3'] }, NOW), 3000)
+  assert.equal(retryAfterFromResponse({ status: 503, headers: ['retry-afterx', '3'] }, NOW), undefined)
   assert.equal(retryAfterFromResponse({ headers: { 'retry-after': '2' } }, NOW), undefined)
   assert.equal(retryAfterFromResponse('503', NOW), undefined)
 })

@@ -5,10 +5,25 @@ import { SluiceError } from '../errors.js'
 
 export type HeaderValue = string | string[] | undefined
 
-/** The minimal shape of an HTTP response as policies see it: lowercase header names. */
+/**
+ * The minimal shape of an HTTP response as policies see it: headers by lowercase name (the
+ * dispatcher's answers), or a flat [name, value, …] list with names in any case (the gateway's heads).
+ */
 export interface ResponseLike {
   status: number
-  headers: Record<string, HeaderValue>
+  headers: Record<string, HeaderValue> | readonly string[]
+}
+
+function header (headers: ResponseLike['headers'], name: string): HeaderValue {
+  if (!isList(headers)) return headers[name]
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i]!.toLowerCase() === name) return headers[i + 1]
+  }
+  return undefined
+}
+
+function isList (headers: ResponseLike['headers']): headers is readonly string[] {
+  return Array.isArray(headers)
 }
 
 export function looksLikeResponse (r: unknown): r is ResponseLike {
@@ -33,7 +48,7 @@ export function parseRetryAfter (value: HeaderValue, nowWallMs: number): number 
 
 /** The Retry-After of a response-like result, in ms; undefined for anything else. */
 export function retryAfterFromResponse (r: unknown, nowWallMs: number = Date.now()): number | undefined {
-  return looksLikeResponse(r) ? parseRetryAfter(r.headers['retry-after'], nowWallMs) : undefined
+  return looksLikeResponse(r) ? parseRetryAfter(header(r.headers, 'retry-after'), nowWallMs) : undefined
 }
 
 /** `retryAfterMs` declared by a Sluice error (RateLimitedError, CircuitOpenError…), capped below at 0. */

@@ -249,6 +249,8 @@ routes:
     const p = send(g.url, '/')
     await until(`the retry after Retry-After: ${value} to be scheduled`, retried(n))
     await clock.tick(waitMs - 1)
+    // Were the hint ignored, the retry (0 ms backoff) would already be on its way: give it time to land.
+    await new Promise(resolve => setTimeout(resolve, 100))
     assert.equal(ok.requests, n - 1, `Retry-After: ${value}: not before ${waitMs} ms`)
     await clock.tick(1)
     const r = await drive(p, clock)
