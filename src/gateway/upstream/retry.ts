@@ -53,6 +53,8 @@ const ABANDONED: Readonly<Record<string, string>> = { 'non-idempotent': 'method'
 
 export class UpstreamRetry {
   readonly policy: RetryPolicy<UpstreamCall>
+  /** False for `attempts: 1`: the upstream then leaves the policy out (no promise per request). */
+  readonly retries: boolean
   readonly #methods: ReadonlySet<string>
   readonly #bufferBytes: number
 
@@ -63,6 +65,7 @@ export class UpstreamRetry {
       if (on.has(f)) verdicts.set(f, Object.freeze({ reason: f, unsent: f === 'connect-failure' }))
     }
     this.#methods = new Set(opts.methods)
+    this.retries = opts.attempts > 1
     // Only a failure after sending needs the body again: a refused connection never read it.
     const resendsAfterSending = opts.attempts > 1 && [...on].some(r => r !== 'connect-failure')
     this.#bufferBytes = resendsAfterSending ? opts.bufferBodyBytes : 0

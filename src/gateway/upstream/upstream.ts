@@ -115,7 +115,7 @@ export class Upstream implements Terminal {
     this.#retry = options.retry
     // Retry outermost: each try goes through the breaker and the limits on its own.
     const policies = [
-      ...(options.retry === undefined ? [] : [options.retry.policy]),
+      ...(options.retry?.retries === true ? [options.retry.policy] : []),
       ...options.policies ?? [],
       ...options.guard?.policies(() => this.inFlight) ?? [],
     ]
