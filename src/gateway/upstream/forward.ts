@@ -2,7 +2,8 @@
 // and then streams the body into the client's response with backpressure both ways (undici pauses
 // the upstream socket while the client's socket is full). On the direct path the head is written
 // from inside onHeaders, so nothing is buffered; behind a promise-based policy the chunks that
-// arrive before the head is written are held (the socket is paused meanwhile).
+// arrive before the head is written are held, up to 64 KiB before the socket is paused: a small
+// answer is read whole meanwhile, and goes out with its head in one write.
 //
 // The attempt is its own entry in one of the upstream's deadline queues: the response timeout costs
 // no timer, closure or AbortController per request (see core/deadlines.ts). It sits in the response queue
@@ -36,6 +37,9 @@ import { forwardInformational } from './informational.js'
 import type { Target } from './target.js'
 import type { OutlierEjection } from './health/passive.js'
 
+/** Body bytes held before the head is written (behind a promise-based policy) before pausing. */
+const HOLD_BYTES = 64 * 1024
+
 export class Forward extends Deadlined implements Dispatcher.DispatchHandler, BodySource {
   readonly #ctx: Exchange
   readonly #target: Target
@@ -50,6 +54,9 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
   #resume: (() => void) | undefined = undefined
   #res: Writable | undefined = undefined
   #pending: Buffer[] | undefined = undefined
+  /** Bytes held in #pending, and whether holding them paused the upstream socket. */
+  #held = 0
+  #paused = false
   #cancelled: Error | undefined = undefined
   /** The answer (head or error) went out; at most once. */
   #answered = false
@@ -143,6 +150,11 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
     const res = this.#res
     if (res === undefined) {
       (this.#pending ??= []).push(chunk)
+      // Hold up to HOLD_BYTES while the head makes its way through the policies: a small body
+      // (most answers) is then read, and completes, without pausing and resuming the socket.
+      this.#held += chunk.length
+      if (this.#held < HOLD_BYTES) return true
+      this.#paused = true
       return false
     }
     if (res.write(chunk)) return true
@@ -182,7 +194,7 @@ export class Forward extends Deadlined implements Dispatcher.DispatchHandler, Bo
     if (pending !== undefined) for (const chunk of pending) res.write(chunk)
     if (this.#complete) res.end()
     else if (this.#failed !== undefined) this.#cut(this.#failed)
-    else if (pending !== undefined) this.#resume?.()
+    else if (this.#paused) this.#resume?.()
   }
 
   #fail (err: Error): void {

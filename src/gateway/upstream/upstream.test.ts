@@ -138,3 +138,37 @@ test('under a policy the response deadline still bounds each attempt: 504 on the
     await up.close()
   }
 })
+
+test('behind a policy that has not passed the head on yet, a small body is read whole without pausing; a big one pauses', { timeout: 30_000 }, async () => {
+  const up = await startUpstream('held')
+  let release!: () => void
+  let gate = new Promise<void>(resolve => { release = resolve })
+  const holdHead: Policy = { execute: (fn, pc) => fn(pc).then(head => gate.then(() => head)) }
+  const targets = [target(up.url)]
+  const upstream = new Upstream(
+    { name: 'svc', hash: '', balancer: 'round-robin', responseTimeoutMs: 5000, policies: [holdHead] },
+    targets, { clock: systemClock, random: Math.random }
+  )
+  const gw = await front(upstream)
+  try {
+    const small = get(`${gw.url}/`, { 'x-mode': 'stream:1000' })
+    await up.waitForRequests(1)
+    for (let i = 0; i < 500 && targets[0]!.inFlight > 0; i++) await new Promise(resolve => setTimeout(resolve, 5))
+    assert.equal(targets[0]!.inFlight, 0, 'the upstream exchange finished while the head was still held')
+    release()
+    assert.equal((await small).body.length, 1000)
+
+    gate = new Promise<void>(resolve => { release = resolve })
+    const big = get(`${gw.url}/`, { 'x-mode': 'stream:3000000' })
+    await up.waitForRequests(2)
+    await new Promise(resolve => setTimeout(resolve, 100))
+    assert.equal(targets[0]!.inFlight, 1, 'a big body waits, paused, for the head to go out')
+    release()
+    assert.equal((await big).body.length, 3000000)
+  } finally {
+    release()
+    await new Promise<void>(resolve => gw.server.close(() => resolve()))
+    await Promise.all(targets.map(t => t.close()))
+    await up.close()
+  }
+})
