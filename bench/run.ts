@@ -1,10 +1,11 @@
 // `npm run bench`: the micro benchmarks (router, dispatcher), the gateway macro benchmark against
-// its peers, the transform stage's cost and the auth routes' ratio to a plain route (bench/auth.ts).
+// its peers, the transform stage's cost, the auth routes' ratio to a plain route (bench/auth.ts) and
+// an upstream with every resilience policy against a bare one (bench/resilience.ts).
 // BENCH_QUICK=1 makes every part short (a smoke run, not a measurement);
-// BENCH_ONLY=router,dispatcher,gateway,transforms,auth picks parts. A part that cannot run (missing
-// harness or tools) is reported and skipped so the others still print.
+// BENCH_ONLY=router,dispatcher,gateway,transforms,auth,resilience picks parts. A part that cannot
+// run (missing harness or tools) is reported and skipped so the others still print.
 const quick = process.env.BENCH_QUICK === '1'
-const only = new Set((process.env.BENCH_ONLY ?? 'router,dispatcher,gateway,transforms,auth').split(',').map((s) => s.trim()))
+const only = new Set((process.env.BENCH_ONLY ?? 'router,dispatcher,gateway,transforms,auth,resilience').split(',').map((s) => s.trim()))
 
 interface MicroRow { name: string, opsPerSec: number, nsPerOp: number }
 
@@ -48,4 +49,9 @@ await part('transforms', async () => {
 await part('auth', async () => {
   const { runAuthBench } = await import('./auth.js')
   return (await runAuthBench({ quick })).table
+})
+
+await part('resilience', async () => {
+  const { runResilienceBench } = await import('./resilience.js')
+  return (await runResilienceBench({ quick })).table
 })

@@ -77,6 +77,7 @@ export class Context implements Exchange {
   consumer: Consumer | undefined = undefined
   responseHeaders: string[] | undefined = undefined
   #abort: AbortController | undefined = undefined
+  #gone = false
   readonly #trusted: CidrMatcher
   #clientIp: string | undefined = undefined
   #state: unknown[] | undefined = undefined
@@ -135,12 +136,17 @@ export class Context implements Exchange {
 
   /** Aborts when the client goes away before the response is complete. Created on first use. */
   get signal (): AbortSignal {
-    this.#abort ??= new AbortController()
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController()
+      // Read for the first time after the client left (a retry's backoff): born aborted.
+      if (this.#gone) this.#abort.abort(new AbortedError('Client closed the connection'))
+    }
     return this.#abort.signal
   }
 
   /** Called by the server when the downstream connection closed early. */
   abort (): void {
+    this.#gone = true
     // A reason of ours, so whatever the signal cuts (an attempt, a backoff) ends as SLC_ABORTED.
     this.#abort?.abort(new AbortedError('Client closed the connection'))
     this.upstreamRequest?.abort()

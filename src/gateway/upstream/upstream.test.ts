@@ -79,7 +79,7 @@ test('policies wrap each attempt: a retry policy moves from a refused target to 
         return await fn(pc)
       } catch {
         attempts.push(pc.attempt + 1)
-        return await fn({ ...pc, attempt: pc.attempt + 1 })
+        return await fn({ signal: pc.signal, attempt: pc.attempt + 1, meta: pc.meta })
       }
     },
   }
@@ -143,7 +143,7 @@ test('behind a policy that has not passed the head on yet, a small body is read 
   const up = await startUpstream('held')
   let release!: () => void
   let gate = new Promise<void>(resolve => { release = resolve })
-  const holdHead: Policy = { execute: (fn, pc) => fn(pc).then(head => gate.then(() => head)) }
+  const holdHead: Policy<UpstreamCall> = { execute: (fn, pc) => fn(pc).then(head => gate.then(() => head)) }
   const targets = [target(up.url)]
   const upstream = new Upstream(
     { name: 'svc', hash: '', balancer: 'round-robin', responseTimeoutMs: 5000, policies: [holdHead] },

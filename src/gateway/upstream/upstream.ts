@@ -15,7 +15,7 @@ import type { Dispatcher } from 'undici'
 import type { Clock, Random } from '../../core/clock.js'
 import { wrap } from '../../core/policy.js'
 import type { Policy, PolicyContext } from '../../core/policy.js'
-import { PayloadTooLargeError, UpstreamUnavailableError } from '../../errors.js'
+import { AbortedError, PayloadTooLargeError, UpstreamUnavailableError } from '../../errors.js'
 import type { Answer, Exchange, ResponseHead, Terminal } from '../contract.js'
 import { forwardTarget } from '../router/normalize-path.js'
 import { bufferBody, shouldBuffer } from '../request-buffer.js'
@@ -25,7 +25,8 @@ import { DeadlineQueue } from '../../core/deadlines.js'
 import { Forward } from './forward.js'
 import type { UpstreamGuard } from './guard.js'
 import type { BreakerState } from '../../core/breaker/breaker.js'
-import { attemptBody, bodyReplayable } from './request-body.js'
+import { attemptBody } from './request-body.js'
+import { Call } from './call.js'
 import type { UpstreamCall } from './call.js'
 import type { UpstreamRetry } from './retry.js'
 import type { Target, TargetSnapshot } from './target.js'
@@ -164,23 +165,23 @@ export class Upstream implements Terminal {
       this.#send(ctx, answer)
       return
     }
-    const meta: UpstreamCall = {
-      method: ctx.method,
-      idempotent: this.#retry?.resendable(ctx) ?? false,
-      upstream: this,
-      ctx,
-      tried: new Set(),
-      get replayable () { return bodyReplayable(ctx, ctx.body) },
-    }
-    this.#policy.execute(attempt, { signal: ctx.signal, attempt: 1, meta }).then(
+    const call = new Call(ctx, this, this.#retry?.resendable(ctx) ?? false)
+    this.#policy.execute(attempt, call.root).then(
       head => { answer.head(ctx, head) },
       err => { answer.fail(ctx, err) }
     )
   }
 
   /** One try as a promise, for policies: pick a target not tried yet, send, resolve on the response head. */
-  attempt (call: UpstreamCall, signal: AbortSignal): Promise<ResponseHead> {
+  attempt (call: UpstreamCall, pc: PolicyContext<UpstreamCall>): Promise<ResponseHead> {
     const ctx = call.ctx
+    if (pc === call.root) {
+      // The call's own context: the client leaving reaches this attempt through ctx.upstreamRequest
+      // (the Forward, which ctx.abort cancels), so it needs neither the signal nor a listener.
+      if (ctx.req.socket.destroyed) return Promise.reject(new AbortedError('Client closed the connection'))
+      return new Promise((resolve, reject) => { this.#send(ctx, new Settle(resolve, reject), call.tried) })
+    }
+    const signal = pc.signal
     if (signal.aborted) return Promise.reject(signal.reason)
     return new Promise((resolve, reject) => {
       const answer = new AttemptAnswer(signal, resolve, reject)
@@ -219,6 +220,13 @@ export class Upstream implements Terminal {
   }
 }
 
+/** Settles an attempt's promise (the root context's attempts: nothing to stop listening to). */
+class Settle implements Answer {
+  constructor (readonly resolve: (head: ResponseHead) => void, readonly reject: (err: unknown) => void) {}
+  head (_ctx: Exchange, head: ResponseHead): void { this.resolve(head) }
+  fail (_ctx: Exchange, err: unknown): void { this.reject(err) }
+}
+
 /** Settles an attempt's promise and stops its listening to the call's signal. */
 class AttemptAnswer implements Answer {
   listening: Forward | undefined = undefined
@@ -248,7 +256,7 @@ class AttemptAnswer implements Answer {
 }
 
 function attempt (pc: PolicyContext<UpstreamCall>): Promise<ResponseHead> {
-  return pc.meta.upstream.attempt(pc.meta, pc.signal)
+  return pc.meta.upstream.attempt(pc.meta, pc)
 }
 
 function dispatchOptions (ctx: Exchange): Dispatcher.DispatchOptions {
