@@ -254,3 +254,22 @@ test('the retry budget caps retries across 100 failing requests', async () => {
 test('rejects invalid options', () => {
   assert.throws(() => createRetryPolicy({ attempts: 0, baseDelayMs: 1, maxDelayMs: 1 }), /attempts/)
 })
+
+test('resume goes on from a first attempt run outside the policy, as execute would after its own', async () => {
+  const { clock, policy, discarded, retries, giveUps } = setup()
+  assert.equal(policy.isFinal(res(200, 1)), true)
+  assert.equal(policy.isFinal(res(503, 1)), false)
+  // The caller's own first attempt answered 503: the policy retries from attempt 2 on.
+  const { fn, seen } = script([n => res(502, n + 1), n => res(200, n + 1)])
+  const first = res(503, 1)
+  const out = await drive(policy.resume(fn, rootContext(undefined, { method: 'GET' }), { ok: true, value: first }), clock)
+  assert.equal(out.status, 200)
+  assert.deepEqual(seen.map(pc => pc.attempt), [2, 3])
+  assert.deepEqual(discarded, [first, res(502, 2)])
+  assert.deepEqual(retries.map(r => [r.attempt, r.reason]), [[2, 'status 503'], [3, 'status 502']])
+  // A first attempt that failed for good is settled with its own error, nothing retried.
+  const err = new InvalidOptionsError('caller mistake')
+  await assert.rejects(policy.resume(fn, rootContext(), { ok: false, error: err }), err)
+  assert.equal(seen.length, 2)
+  assert.deepEqual(giveUps, [])
+})

@@ -74,6 +74,14 @@ export interface RetryPolicy<E extends CallMeta = CallMeta> extends Policy {
   readonly onGiveUp: Emitter<GiveUpEvent<E>>
   /** The retry budget in use; undefined when `budget: false`. */
   readonly budget: RetryBudget | undefined
+  /**
+   * For a caller that runs the first attempt itself, without a promise (the gateway's direct path):
+   * `first` is how that attempt ended (the caller has counted the call with `budget.recordRequest()`
+   * and checked `isFinal`); the policy goes on exactly as `execute` would after its own first attempt.
+   */
+  resume<T, M extends E> (fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>, first: Outcome<T>): Promise<T>
+  /** False for an answer the policy would retry (a response with one of its `retryOnStatus`). */
+  isFinal (value: unknown): boolean
 }
 
 const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
@@ -90,7 +98,7 @@ const byCode = (err: unknown): ErrorVerdict | undefined => {
   return code === undefined ? undefined : { reason: code }
 }
 
-type Outcome<T> = { ok: true, value: T } | { ok: false, error: unknown }
+export type Outcome<T> = { ok: true, value: T } | { ok: false, error: unknown }
 
 /**
  * Creates a retry policy (a `Policy`): compose it with `wrap(retry, breaker, …)`.
@@ -182,7 +190,13 @@ export function createRetryPolicy<E extends CallMeta = CallMeta> (
     )
   }
 
-  return { execute, onRetry, onGiveUp, budget }
+  function resume<T, M extends E> (
+    fn: (pc: PolicyContext<M>) => Promise<T>, pc: PolicyContext<M>, first: Outcome<T>
+  ): Promise<T> {
+    return after(fn, pc, 1, first)
+  }
+
+  return { execute, resume, isFinal, onRetry, onGiveUp, budget }
 }
 
 /** Waits `ms` on the clock; rejects with AbortedError (and cancels the timer) when `signal` aborts. */
