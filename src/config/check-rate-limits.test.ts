@@ -87,21 +87,3 @@ routes:
     'sluice.yaml:20:29 routes[0].rateLimits[5].mode: a { plan: true } entry takes no mode: set it on the plan\'s limits',
   ])
 })
-
-test('window algorithms and quotas are refused with the Redis store until its script has them', () => {
-  assert.deepEqual(issues(`rateLimiting: { store: { type: redis, url: "redis://127.0.0.1:6379" } }
-plans:
-  free: [{ name: daily, requests: 1000, per: 1d, quota: true }]
-${upstreams}
-routes:
-  - name: r
-    match: { path: / }
-    upstream: u
-    rateLimits:
-      - { name: ok, requests: 5, per: 1s }
-      - { name: w, requests: 5, per: 1s, algorithm: sliding-window }
-`), [
-    'sluice.yaml:3:57 plans.free[0].quota: fixed-window (a quota) is not in the Redis store yet: with rateLimiting.store type redis, use algorithm: gcra',
-    'sluice.yaml:11:53 routes[0].rateLimits[1].algorithm: sliding-window is not in the Redis store yet: with rateLimiting.store type redis, use algorithm: gcra',
-  ])
-})

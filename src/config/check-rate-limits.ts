@@ -9,13 +9,8 @@ import type { ConfigPath } from './locate.js'
 
 type LimitFields = Pick<PlanLimitConfig, 'per' | 'burst' | 'algorithm' | 'quota' | 'mode' | 'maxDelay'>
 
-export function checkLimit (l: Partial<LimitFields>, at: ConfigPath, report: Report, store: 'memory' | 'redis' = 'memory'): void {
+export function checkLimit (l: Partial<LimitFields>, at: ConfigPath, report: Report): void {
   const algorithm = l.algorithm ?? (l.quota === true ? 'fixed-window' : 'gcra')
-  // The Redis script (core/limiter/redis-take-all.ts) has the gcra branch; the window ones are next.
-  if (store === 'redis' && algorithm !== 'gcra') {
-    report([...at, l.algorithm !== undefined ? 'algorithm' : 'quota'],
-      `${algorithm}${l.quota === true ? ' (a quota)' : ''} is not in the Redis store yet: with rateLimiting.store type redis, use algorithm: gcra`)
-  }
   if (l.burst !== undefined && algorithm !== 'gcra') {
     report([...at, 'burst'], `burst is for algorithm: gcra (a ${algorithm}${l.quota === true ? ' quota' : ''} admits requests per window)`)
   }

@@ -54,7 +54,7 @@ function checkRateLimits (options: StageOptions['rateLimits'], config: GatewayCo
     for (const k of ['name', 'requests', 'per'] as const) {
       if (o[k] === undefined) report(here, `missing ${k} (or write { plan: true } for the consumer's plan limits)`)
     }
-    checkLimit(o, here, report, config.rateLimiting.store.type)
+    checkLimit(o, here, report)
     if (o.name !== undefined) {
       if (names.has(o.name)) report([...here, 'name'], `duplicate limit name "${o.name}" in this route`)
       names.add(o.name)
@@ -66,7 +66,7 @@ function checkPlans (config: GatewayConfig, report: Report): void {
   for (const [plan, limits] of Object.entries(config.plans ?? {})) {
     const names = new Set<string>()
     limits.forEach((l, i) => {
-      checkLimit(l, ['plans', plan, i], report, config.rateLimiting.store.type)
+      checkLimit(l, ['plans', plan, i], report)
       if (names.has(l.name)) report(['plans', plan, i, 'name'], `duplicate limit name "${l.name}" in plan ${plan}`)
       names.add(l.name)
     })

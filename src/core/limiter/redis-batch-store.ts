@@ -30,6 +30,11 @@ export interface RedisBatchStoreOptions {
   /** retryAfterMs of a `deny` fallback (default 1000). */
   denyRetryAfterMs?: number
   events?: Emitter<StoreEvent>
+  /**
+   * Tests only: the time (wall ms) each call judges by, instead of Redis `TIME`, to replay a
+   * sequence on a ManualClock. Never set it in service: instances on their own clocks disagree.
+   */
+  now?: () => number
 }
 
 export interface RedisBatchStore {
@@ -68,7 +73,7 @@ export function createRedisBatchStore (options: RedisBatchStoreOptions): RedisBa
   ): Array<string | number> {
     const args: Array<string | number> = [requests.length]
     for (const r of requests) args.push(keyFor(r.key))
-    args.push(op)
+    args.push(op, options.now === undefined ? '' : options.now())
     requests.forEach((r, i) => { args.push(algorithms[i]!.id, r.cost, aux(r, i), ...algorithms[i]!.args(r.rule)) })
     return args
   }
@@ -83,16 +88,15 @@ export function createRedisBatchStore (options: RedisBatchStoreOptions): RedisBa
 
     async takeAll (requests) {
       const algorithms = requests.map(r => scriptAlgorithm(r.rule))
-      let reply: Array<string | number>
       try {
-        reply = await command.sluiceTakeAll(...call('take', requests, algorithms, r => r.maxDelayMs ?? 0))
+        const reply = await command.sluiceTakeAll(...call('take', requests, algorithms, r => r.maxDelayMs ?? 0))
+        const now = Number(reply[0])
+        return requests.map((r, i) => algorithms[i]!.decide(
+          reply[1 + 3 * i] === 1, String(reply[2 + 3 * i]), String(reply[3 + 3 * i]), now, r))
       } catch (error) {
         events.emit({ type: 'storeError', store: name, op: 'take', error, fallback })
         return degraded(requests)
       }
-      const now = Number(reply[0])
-      return requests.map((r, i) => algorithms[i]!.decide(
-        reply[1 + 3 * i] === 1, Number(reply[2 + 3 * i]), Number(reply[3 + 3 * i]), now, r))
     },
 
     async refundAll (requests, decisions) {
@@ -112,7 +116,7 @@ export function createRedisBatchStore (options: RedisBatchStoreOptions): RedisBa
       const reply = await command.sluiceTakeAll(...call('peek', requests, algorithms, () => 0))
       const now = Number(reply[0])
       return requests.map((r, i) =>
-        algorithms[i]!.usage(Number(reply[2 + 3 * i]), Number(reply[3 + 3 * i]), now, r.rule))
+        algorithms[i]!.usage(String(reply[2 + 3 * i]), String(reply[3 + 3 * i]), now, r.rule))
     },
   }
 }
