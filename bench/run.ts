@@ -1,11 +1,13 @@
 // `npm run bench`: the micro benchmarks (router, dispatcher), the gateway macro benchmark against
-// its peers, the transform stage's cost, the auth routes' ratio to a plain route (bench/auth.ts) and
-// an upstream with every resilience policy against a bare one (bench/resilience.ts).
+// its peers, the transform stage's cost, rate-limited routes against a plain one (bench/rate-limits.ts),
+// the auth routes' ratio to a plain route (bench/auth.ts) and an upstream with every resilience
+// policy against a bare one (bench/resilience.ts).
 // BENCH_QUICK=1 makes every part short (a smoke run, not a measurement);
-// BENCH_ONLY=router,dispatcher,gateway,transforms,auth,resilience picks parts. A part that cannot
-// run (missing harness or tools) is reported and skipped so the others still print.
+// BENCH_ONLY=router,dispatcher,gateway,transforms,rate-limits,auth,resilience picks parts. A part
+// that cannot run (missing harness or tools) is reported and skipped so the others still print.
 const quick = process.env.BENCH_QUICK === '1'
-const only = new Set((process.env.BENCH_ONLY ?? 'router,dispatcher,gateway,transforms,auth,resilience').split(',').map((s) => s.trim()))
+const parts = process.env.BENCH_ONLY ?? 'router,dispatcher,gateway,transforms,rate-limits,auth,resilience'
+const only = new Set(parts.split(',').map((s) => s.trim()))
 
 interface MicroRow { name: string, opsPerSec: number, nsPerOp: number }
 
@@ -44,6 +46,11 @@ await part('gateway', async () => {
 await part('transforms', async () => {
   const { runTransformBench } = await import('./transforms.js')
   return runTransformBench({ quick })
+})
+
+await part('rate-limits', async () => {
+  const { runRateLimitBench } = await import('./rate-limits.js')
+  return (await runRateLimitBench({ quick })).table
 })
 
 await part('auth', async () => {

@@ -9,6 +9,7 @@ import type { GatewayConfig } from '../config/schema/index.js'
 import { sharedAffinityKeyEnv } from './affinity-key.js'
 import { RELOAD_SIGNALS } from './reload-signals.js'
 import { relayHealthVerdicts } from './cluster-health.js'
+import { CLUSTER_LIMITER_ENV, serveClusterLimiter } from './rate-limits/cluster-store.js'
 
 /** server.workers resolved to a number ("auto" = one per CPU). */
 export function workerCount (config: GatewayConfig): number {
@@ -46,7 +47,9 @@ export async function runClustered (
   let stopping = false
 
   // One affinity-cookie key for every worker, replacements included, so pins hold across them.
-  const workerEnv = sharedAffinityKeyEnv()
+  // The workers' memory rate-limit counters live here (rate-limits/cluster-store.ts).
+  const workerEnv = { ...sharedAffinityKeyEnv(), [CLUSTER_LIMITER_ENV]: '1' }
+  const stopLimiter = serveClusterLimiter()
   const stopRelay = relayHealthVerdicts()
   const fork = (): void => {
     const w = cluster.fork(workerEnv)
@@ -84,4 +87,5 @@ export async function runClustered (
   })
   for (const [s, fn] of onReload) process.off(s, fn)
   stopRelay()
+  stopLimiter()
 }

@@ -12,6 +12,7 @@ import type { Metrics } from '../../observability/metrics.js'
 import type { Resource, ResourceSet } from '../resources.js'
 import { createWaitingRoom } from './delay.js'
 import type { WaitingRoom } from './delay.js'
+import { CLUSTER_LIMITER_ENV, createClusterStore } from './cluster-store.js'
 import { openRedisLimiter } from './redis.js'
 
 /**
@@ -35,6 +36,8 @@ export interface StoreDeps {
 export function useLimiterStore (config: RateLimitingConfig['store'], deps: StoreDeps): BatchStore {
   return deps.resources.use(`rateLimitStore|${stableKey(config)}`, (): BatchStore => {
     if (config.type === 'redis') return openRedisLimiter(config, deps)
+    // A worker of `server.workers` > 1 (its primary set the variable): the primary holds the counters.
+    if (process.env[CLUSTER_LIMITER_ENV] === '1') return createClusterStore(config.maxKeys ?? 100_000, deps)
     return createMemoryStore({ clock: deps.clock, maxKeys: config.maxKeys })
   })
 }
