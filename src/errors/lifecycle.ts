@@ -110,7 +110,7 @@ export class AbortedError extends SluiceError {
 export class StoreUnavailableError extends SluiceError {
   static readonly code = 'SLC_STORE_UNAVAILABLE'
   static readonly kind = 'refused'
-  static readonly meaning = "The rate-limit store could not decide: the gateway's Redis `rateLimiting.store` did not answer and its `onStoreError` is `deny` (with `allow` the request passes instead; both log and count `sluice_store_errors_total`, and limits apply again once Redis answers), or a custom `LimiterStore` whose `take` rejects. The dispatcher's Redis errors never raise it: they answer with `onStoreError`, where `allow` sends without a token and `deny` holds calls until Redis answers again or their `timeout` ends them with `SLC_QUEUE_TIMEOUT`."
+  static readonly meaning = "The rate-limit store could not decide: the gateway's Redis `rateLimiting.store` did not answer and its `onStoreError` is `deny` (with `allow` the request passes instead; both log and count `sluice_store_errors_total`, and limits apply again once Redis answers), or with `server.workers` > 1 the cluster primary holding the memory store did not answer within 1 s, or a custom `LimiterStore` whose `take` rejects. The dispatcher's Redis errors never raise it: they answer with `onStoreError`, where `allow` sends without a token and `deny` holds calls until Redis answers again or their `timeout` ends them with `SLC_QUEUE_TIMEOUT`."
   constructor (message = 'State store unavailable', options?: SluiceErrorOptions) {
     super(StoreUnavailableError.code, 503, message, options)
   }
