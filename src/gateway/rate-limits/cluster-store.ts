@@ -30,7 +30,6 @@ import type { MemoryStore } from '../../core/limiter/memory-store.js'
 import { StoreHealth } from '../../core/limiter/store-health.js'
 import type { StoreLogger } from '../../core/limiter/store-health.js'
 import type { Metrics } from '../../observability/metrics.js'
-import type { BatchStore } from './store.js'
 
 /** Set in the workers' environment by a primary that serves their limiters. */
 export const CLUSTER_LIMITER_ENV = 'SLUICE_CLUSTER_LIMITER'
@@ -85,8 +84,16 @@ interface Pending { readonly waiting: Waiting[], readonly timer: TimerHandle }
 
 const refusal: Decision = { ok: false, retryAfterMs: 1000, remaining: 0, resetMs: 1000, degraded: true }
 
+/** The store.ts BatchStore contract (declared here: importing it would be a cycle). */
+export interface ClusterStore {
+  takeAll (requests: readonly TakeRequest[]): Promise<Decision[]>
+  refundAll (requests: readonly TakeRequest[], decisions: readonly Decision[]): Promise<void>
+  peekAll (requests: readonly TakeRequest[]): Promise<Usage[]>
+  close (): void
+}
+
 /** In a worker whose primary runs serveClusterLimiter: the memory store, held by the primary. */
-export function createClusterStore (maxKeys: number, deps: ClusterStoreDeps): BatchStore {
+export function createClusterStore (maxKeys: number, deps: ClusterStoreDeps): ClusterStore {
   const send = process.send?.bind(process)
   if (send === undefined) throw new Error('the cluster limiter store needs an IPC channel to the primary')
   const health = new StoreHealth({ clock: deps.clock, logger: deps.logger })
