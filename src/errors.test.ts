@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ERROR_CLASSES, ERROR_CODES, SluiceError, RateLimitedError, ConfigError, MethodNotAllowedError } from './errors.js'
+import { ERROR_CLASSES, ERROR_CODES, SluiceError, RateLimitedError, ConfigError, MethodNotAllowedError, QueueFullError, QueueTimeoutError, CircuitOpenError, UpstreamSaturatedError } from './errors.js'
 import type { ErrorClass, ErrorCode } from './errors.js'
 
 interface Row { status: string, kind: string, meaning: string }
@@ -68,4 +68,18 @@ test('SluiceError.is recognises errors across copies by brand, not instanceof', 
   assert.equal(e.expose, true)
   assert.equal(e.code, 'SLC_RATE_LIMITED')
   assert.equal(e.retryAfterMs, 1000)
+})
+
+test('an error\'s name is its class name, also on errors that carry a supplier or upstream name', () => {
+  const cases: Array<[SluiceError, string, string]> = [
+    [new QueueFullError('stripe', 10), 'QueueFullError', 'stripe'],
+    [new QueueTimeoutError('stripe'), 'QueueTimeoutError', 'stripe'],
+    [new CircuitOpenError('users', 500), 'CircuitOpenError', 'users'],
+    [new UpstreamSaturatedError('users'), 'UpstreamSaturatedError', 'users'],
+  ]
+  for (const [err, name, owner] of cases) {
+    assert.equal(err.name, name)
+    assert.ok(String(err.stack).startsWith(`${name}: `), String(err.stack).split('\n')[0])
+    assert.ok(Object.values(err).includes(owner), `${name} keeps ${owner} in its own field`)
+  }
 })

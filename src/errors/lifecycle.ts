@@ -39,11 +39,11 @@ export class QueueFullError extends SluiceError {
   static readonly kind = 'refused'
   static readonly meaning = "The supplier's queue is at `maxSize`."
   /**
-   * @param name - The supplier whose queue is full.
+   * @param supplier - The supplier whose queue is full (or the queue's own name outside the dispatcher).
    * @param maxSize - The queue's `maxSize`.
    */
-  constructor (readonly name: string, readonly maxSize: number, options?: SluiceErrorOptions) {
-    super(QueueFullError.code, 503, `Queue for ${name} is full (${maxSize})`, options)
+  constructor (readonly supplier: string, readonly maxSize: number, options?: SluiceErrorOptions) {
+    super(QueueFullError.code, 503, `Queue for ${supplier} is full (${maxSize})`, options)
   }
 }
 
@@ -55,9 +55,9 @@ export class QueueTimeoutError extends SluiceError {
   static readonly code = 'SLC_QUEUE_TIMEOUT'
   static readonly kind = 'refused'
   static readonly meaning = 'The call could not start before its deadline (its `timeout`) for want of a token or a slot.'
-  /** @param name - The supplier the call was for. */
-  constructor (readonly name: string, options?: SluiceErrorOptions) {
-    super(QueueTimeoutError.code, 503, `Request to ${name} could not start before its deadline`, options)
+  /** @param supplier - The supplier the call was for. */
+  constructor (readonly supplier: string, options?: SluiceErrorOptions) {
+    super(QueueTimeoutError.code, 503, `Request to ${supplier} could not start before its deadline`, options)
   }
 }
 

@@ -42,8 +42,8 @@ export class CircuitOpenError extends SluiceError {
   static readonly code = 'SLC_CIRCUIT_OPEN'
   static readonly kind = 'refused'
   static readonly meaning = 'The circuit breaker is open (or half-open with its probes out); the call was not attempted. A gateway answer carries `Retry-After` with the time left open.'
-  /** @param name - The upstream or supplier whose circuit is open. */
-  constructor (readonly name: string, retryAfterMs?: number, options?: SluiceErrorOptions) {
+  /** @param breaker - The breaker's name: the upstream's or the supplier's whose circuit is open. */
+  constructor (readonly breaker: string, retryAfterMs?: number, options?: SluiceErrorOptions) {
     super(CircuitOpenError.code, 503, 'Circuit breaker is open', { ...options, retryAfterMs })
   }
 }
@@ -57,8 +57,8 @@ export class UpstreamSaturatedError extends SluiceError {
   static readonly code = 'SLC_UPSTREAM_SATURATED'
   static readonly kind = 'refused'
   static readonly meaning = 'The upstream is at its concurrency limit: a gateway upstream\'s `limits` (`maxRequests`, or the adaptive limit; answered with `Retry-After: 1`), or a bulkhead (`createBulkhead`) whose wait queue is full.'
-  /** @param name - The upstream whose concurrency limit was reached. */
-  constructor (readonly name: string, options?: SluiceErrorOptions) {
+  /** @param upstream - The upstream (or bulkhead) whose concurrency limit was reached. */
+  constructor (readonly upstream: string, options?: SluiceErrorOptions) {
     super(UpstreamSaturatedError.code, 503, 'Upstream is saturated', options)
   }
 }
