@@ -11,25 +11,16 @@
 // Degraded mode is loud but never fatal: any failure answers every limit of the request with
 // `onStoreError` (marked `degraded`) and emits a `storeError` event.
 
-import type { Redis } from 'ioredis'
-import { Emitter } from '../events.js'
-import { InvalidOptionsError } from '../../errors.js'
+import type { Emitter } from '../events.js'
 import type { Decision, StoreEvent, TakeRequest, Usage } from './limiter.js'
+import { redisStoreBase } from './redis-store-base.js'
+import type { RedisStoreBaseOptions } from './redis-store-base.js'
 import { scriptAlgorithm, TAKE_ALL_SCRIPT } from './redis-take-all.js'
 import type { ScriptAlgorithm } from './redis-take-all.js'
 
-export interface RedisBatchStoreOptions {
-  /** Preferably from `createRedisClient` (fail-fast, reconnecting). The store never closes it. */
-  client: Redis
-  /** Key namespace (default `sluice`): keys are `<prefix>:rl:{<name>}:<key>`. */
-  prefix?: string
-  /** The store's name: its hash tag, and the `store` of its events. */
+export interface RedisBatchStoreOptions extends RedisStoreBaseOptions {
+  /** Keys are `<prefix>:rl:{<name>}:<key>`: the name is the store's one hash tag. */
   name: string
-  /** What a take answers when Redis fails (default `allow`). */
-  onStoreError?: 'allow' | 'deny'
-  /** retryAfterMs of a `deny` fallback (default 1000). */
-  denyRetryAfterMs?: number
-  events?: Emitter<StoreEvent>
   /**
    * Tests only: the time (wall ms) each call judges by, instead of Redis `TIME`, to replay a
    * sequence on a ManualClock. Never set it in service: instances on their own clocks disagree.
@@ -54,13 +45,7 @@ interface TakeAllCommand {
 }
 
 export function createRedisBatchStore (options: RedisBatchStoreOptions): RedisBatchStore {
-  const { client, name } = options
-  const prefix = options.prefix ?? 'sluice'
-  const fallback = options.onStoreError ?? 'allow'
-  const denyRetryAfterMs = options.denyRetryAfterMs ?? 1000
-  const events = options.events ?? new Emitter<StoreEvent>()
-  if (fallback !== 'allow' && fallback !== 'deny') throw new InvalidOptionsError(`onStoreError must be allow or deny, got ${String(fallback)}`)
-  if (!name) throw new InvalidOptionsError('a Redis limiter store needs a name')
+  const { client, name, prefix, fallback, denyRetryAfterMs, events } = redisStoreBase(options)
 
   // numberOfKeys varies per call: ioredis then takes it as the first argument.
   client.defineCommand('sluiceTakeAll', { lua: TAKE_ALL_SCRIPT })

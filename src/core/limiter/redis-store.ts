@@ -7,29 +7,16 @@
 // `storeError` event; with a client from core/redis.ts a dead Redis costs a command timeout at
 // worst, and commands succeed again as soon as it has reconnected.
 
-import type { Redis } from 'ioredis'
-import { Emitter } from '../events.js'
-import { InvalidOptionsError } from '../../errors.js'
+import type { Emitter } from '../events.js'
 import type { BucketRule, Decision, LimiterStore, StoreEvent } from './limiter.js'
+import { redisStoreBase } from './redis-store-base.js'
+import type { RedisStoreBaseOptions } from './redis-store-base.js'
 import { PAUSE_SCRIPT, REFUND_SCRIPT, TAKE_SCRIPT } from './redis-scripts.js'
 import { decisionAt, emissionInterval } from './token-bucket.js'
 
-export interface RedisStoreOptions {
-  /** Preferably from `createRedisClient` (fail-fast, reconnecting). The store never closes it. */
-  client: Redis
-  /** Key namespace (default `sluice`): keys are `<prefix>:rl:{<name>:<key>}`. */
-  prefix?: string
-  /** The limiter this store serves; two names never share a bucket. Also the `store` event label. */
+export interface RedisStoreOptions extends RedisStoreBaseOptions {
+  /** Keys are `<prefix>:rl:{<name>:<key>}`; two names never share a bucket. */
   name: string
-  /**
-   * What a take answers when Redis fails (default `allow`): `allow` lets the request through,
-   * `deny` refuses it with `retryAfterMs: denyRetryAfterMs` so waiting callers try again soon.
-   * Refunds and pauses that fail are dropped either way.
-   */
-  onStoreError?: 'allow' | 'deny'
-  /** retryAfterMs of a `deny` fallback (default 1000). */
-  denyRetryAfterMs?: number
-  events?: Emitter<StoreEvent>
 }
 
 export interface RedisStore extends LimiterStore {
@@ -53,13 +40,7 @@ const TTL_SLACK_MS = 1000
  * and `onStoreError` answering while Redis is unreachable. Processes sharing the Redis share the quota.
  */
 export function createRedisStore (options: RedisStoreOptions): RedisStore {
-  const { client, name } = options
-  const prefix = options.prefix ?? 'sluice'
-  const fallback = options.onStoreError ?? 'allow'
-  const denyRetryAfterMs = options.denyRetryAfterMs ?? 1000
-  const events = options.events ?? new Emitter<StoreEvent>()
-  if (fallback !== 'allow' && fallback !== 'deny') throw new InvalidOptionsError(`onStoreError must be allow or deny, got ${String(fallback)}`)
-  if (!name) throw new InvalidOptionsError('a Redis limiter store needs a name')
+  const { client, name, prefix, fallback, denyRetryAfterMs, events } = redisStoreBase(options)
 
   client.defineCommand('sluiceLimiterTake', { numberOfKeys: 1, lua: TAKE_SCRIPT })
   client.defineCommand('sluiceLimiterRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT })
