@@ -53,7 +53,7 @@ export type Metrics = { [K in keyof Defs]: Handle<Defs[K]> } & {
 }
 
 /** The gateway's per-request metrics: recorded locally (recorder.ts), flushed when read. */
-const RECORDED = new Set<string>(['httpRequests', 'httpDuration', 'upstreamRequests'])
+const RECORDED = new Set<string>(['httpRequests', 'httpDuration', 'upstreamRequests', 'rateLimitDecisions'])
 
 /** Creates every metric on `registry` (a fresh one by default, so tests and reloads never collide). */
 export function createMetrics (registry = new Registry()): Metrics {

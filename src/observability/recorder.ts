@@ -72,6 +72,28 @@ export class CodeCounter implements Flushable {
   }
 }
 
+/** One series of a labelled counter, its label values fixed: counts pend until a read flushes them. */
+export class SeriesCounter implements Flushable {
+  readonly #recorder: Recorder
+  readonly #child: Counter.Internal
+  #pending = 0
+
+  constructor (recorder: Recorder, counter: Counter<string>, labels: readonly string[]) {
+    this.#recorder = recorder
+    this.#child = counter.labels(...labels)
+  }
+
+  inc (): void {
+    if (this.#pending++ === 0) this.#recorder.dirty(this)
+  }
+
+  flush (): void {
+    const n = this.#pending
+    this.#pending = 0
+    if (n > 0) this.#child.inc(n)
+  }
+}
+
 /**
  * One series of a histogram with a single label. Observations land in local buckets; a flush adds
  * them to prom-client's entry for the series. Where prom-client's internals are not the checked

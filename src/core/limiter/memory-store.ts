@@ -78,6 +78,9 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
         tats.set(key, slot)
         slot.order = ++inserted
       }
+      // An update in place does not grow the map: the sweep below is what each new key pays for
+      // (amortised expiry), so the hot path of known keys skips its iterator.
+      return
     }
     // A lone entry is the one just written, and it is not due: skip the iterator (one supplier's hot path).
     if (tats.size <= 1 && tat > now) return
@@ -112,23 +115,37 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
 
     takeAll (requests: readonly TakeRequest[]): Decision[] {
       // Decide every counter as it stands, then write only if all allow: nothing runs in between
-      // (one synchronous call), so the batch is atomic within this process.
+      // (one synchronous call), so the batch is atomic within this process. Plain loops and
+      // parallel arrays: this runs for every request of a limited route.
       const now = clock.now()
       const wall = clock.wallNow()
-      const results = requests.map((r) => {
+      const n = requests.length
+      const decisions = new Array<Decision>(n)
+      const tatsAfter = new Array<number>(n)
+      const wins = new Array<WindowState | undefined>(n)
+      let allOk = true
+      for (let i = 0; i < n; i++) {
+        const r = requests[i]!
         const slot = tats.get(r.key)
         if (isWindowRule(r.rule)) {
           const w = windowTake(readWindow(slot, now), wall, r.cost, r.rule, r.maxDelayMs)
-          return { decision: w.decision, tat: now + (w.until - wall), win: w.state }
+          decisions[i] = w.decision
+          tatsAfter[i] = now + (w.until - wall)
+          wins[i] = w.state
+        } else {
+          const g = gcraReserve(read(slot, now), now, r.cost, r.rule, r.maxDelayMs ?? 0)
+          decisions[i] = g.decision
+          tatsAfter[i] = g.tat
         }
-        // Fields copied, not spread: a spread here cost more than the GCRA maths itself.
-        const g = gcraReserve(read(slot, now), now, r.cost, r.rule, r.maxDelayMs ?? 0)
-        return { decision: g.decision, tat: g.tat, win: undefined }
-      })
-      if (results.every(r => r.decision.ok)) {
-        requests.forEach((r, i) => { write(r.key, tats.get(r.key), results[i]!.tat, now, results[i]!.win) })
+        if (!decisions[i]!.ok) allOk = false
       }
-      return results.map(r => r.decision)
+      // Looked up again: an earlier write may have evicted a later key's slot.
+      if (!allOk) return decisions
+      for (let i = 0; i < n; i++) {
+        const key = requests[i]!.key
+        write(key, tats.get(key), tatsAfter[i]!, now, wins[i])
+      }
+      return decisions
     },
 
     refundAll (requests: readonly TakeRequest[], decisions: readonly Decision[]): void {

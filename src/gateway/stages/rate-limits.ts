@@ -26,11 +26,10 @@ import { compileLimit, compilePlans, planKey } from '../rate-limits/limits.js'
 import type { CompiledLimit } from '../rate-limits/limits.js'
 import { useLimiterStore, useWaitingRoom } from '../rate-limits/store.js'
 import { waitForSlot } from '../rate-limits/delay.js'
+import { DecisionCounts } from '../rate-limits/decision-counts.js'
 import type { StoreLogger } from '../../core/limiter/store-health.js'
 import type { Metrics } from '../../observability/metrics.js'
 import type { ResourceSet } from '../resources.js'
-
-type Result = 'allowed' | 'rejected' | 'delayed'
 
 /** What the factory uses of the registry's StageDeps (declared here: importing it would be a cycle). */
 export interface RateLimitsDeps {
@@ -61,14 +60,7 @@ export function createRateLimitsStage (options: StageOptions['rateLimits'], deps
   const mayDelay = own.some(l => l.maxDelayMs > 0) ||
     (usesPlan && [...planTable.values()].some(p => p.limits.some(l => l.maxDelayMs > 0)))
 
-  const counter = deps.metrics.rateLimitDecisions
-  const children = new Map<string, { inc (): void }>()
-  function count (route: string, limit: string, result: Result): void {
-    const k = `${route}|${limit}|${result}`
-    let c = children.get(k)
-    if (c === undefined) children.set(k, c = counter.labels(route, limit, result))
-    c.inc()
-  }
+  const counts = new DecisionCounts(deps.metrics)
 
   function conclude (
     ctx: RequestContext, route: string, limits: readonly CompiledLimit[], requests: readonly TakeRequest[],
@@ -102,12 +94,12 @@ export function createRateLimitsStage (options: StageOptions['rateLimits'], deps
     })
     if (refused >= 0) {
       if (waiting) room.leave()
-      for (let i = 0; i < ds.length; i++) if (!ds[i]!.ok) count(route, limits[i]!.name, 'rejected')
+      for (let i = 0; i < ds.length; i++) if (!ds[i]!.ok) counts.count(route, limits[i]!, 'rejected')
       const retryAfterMs = (d as { retryAfterMs: number }).retryAfterMs
       throw l.isQuota ? new QuotaExceededError(retryAfterMs) : new RateLimitedError(retryAfterMs)
     }
     for (let i = 0; i < ds.length; i++) {
-      count(route, limits[i]!.name, (ds[i] as { delayMs?: number }).delayMs === undefined ? 'allowed' : 'delayed')
+      counts.count(route, limits[i]!, (ds[i] as { delayMs?: number }).delayMs === undefined ? 'allowed' : 'delayed')
     }
     if (!waiting) return undefined
     if (wait === 0) {
