@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, before the CLI's modules load: see heap-tuning.ts.
+import './heap-tuning.js'
 import { main } from './cli.js'
 
 // Exit explicitly: a long-running command returns only after its own graceful shutdown, and a
