@@ -17,53 +17,16 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { systemClock } from '../src/core/clock.js'
 import { FileKeyStore } from '../src/core/keys/file-store.js'
 import { createKey } from '../src/core/keys/manage.js'
-import { parseWrk } from './gateway-load.js'
 import type { LoadResult } from './gateway-load.js'
 import { upstreamNginx } from './gateway-servers.js'
+import { LOAD_CORE, PROXY_CORE, freePort, wrk, waitFor, median } from './harness.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const LOAD_CORE = 0
-const PROXY_CORE = 1
 
 export interface AuthBenchOptions { quick?: boolean, rounds?: number, seconds?: number, connections?: number }
 
 const SCENARIOS = ['plain', 'apiKey', 'jwt'] as const
 type Scenario = typeof SCENARIOS[number]
-
-function freePort (): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-function wrk (url: string, header: string | undefined, seconds: number, connections: number): Promise<LoadResult> {
-  const args = ['-c', String(LOAD_CORE), 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency',
-    ...(header === undefined ? [] : ['-H', header]), url]
-  return new Promise((resolve, reject) => {
-    const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (c: Buffer) => { out += c.toString() })
-    child.stderr.on('data', (c: Buffer) => { out += c.toString() })
-    child.on('error', reject)
-    child.on('close', code => code === 0 ? resolve(parseWrk(out)) : reject(new Error(`wrk exited ${code}: ${out.slice(0, 300)}`)))
-  })
-}
-
-async function waitFor (url: string, headers: Record<string, string> = {}): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      const res = await fetch(url, { headers })
-      if (res.status === 200) return
-    } catch {}
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  throw new Error(`${url} never answered 200`)
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 export async function runAuthBench (
   o: AuthBenchOptions = {}
@@ -128,7 +91,7 @@ routes:
     await waitFor(`${base}/plain`)
     await waitFor(`${base}/key`, { 'x-api-key': key })
     await waitFor(`${base}/jwt`, { authorization: `Bearer ${token}` })
-    for (const s of SCENARIOS) await wrk(base + cases[s].path, cases[s].header, 1, connections) // warm-up
+    for (const s of SCENARIOS) await wrk(base + cases[s].path, 1, connections, cases[s].header) // warm-up
 
     const rows: Array<Record<Scenario, LoadResult>> = []
     for (let r = 0; r < rounds; r++) {
@@ -136,7 +99,7 @@ routes:
       // Rotate the order each round so no scenario always runs first.
       for (let i = 0; i < SCENARIOS.length; i++) {
         const s = SCENARIOS[(i + r) % SCENARIOS.length]!
-        row[s] = await wrk(base + cases[s].path, cases[s].header, seconds, connections)
+        row[s] = await wrk(base + cases[s].path, seconds, connections, cases[s].header)
         if (row[s].errors !== '') throw new Error(`${s}: ${row[s].errors}`)
       }
       rows.push(row)

@@ -11,67 +11,21 @@
 
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseWrk } from './gateway-load.js'
 import type { LoadResult } from './gateway-load.js'
 import { upstreamNginx } from './gateway-servers.js'
+import { LOAD_CORE, PROXY_CORE, freePort, wrk, waitFor, cpuTicks, TICK_US, median } from './harness.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const LOAD_CORE = 0
-const PROXY_CORE = 1
 
 export interface ResilienceBenchOptions { quick?: boolean, rounds?: number, seconds?: number, connections?: number }
 
 const SCENARIOS = ['plain', 'guarded'] as const
 type Scenario = typeof SCENARIOS[number]
 interface Measured { rps: number, cpuUsPerReq: number }
-
-/** utime + stime of `pid` in clock ticks (proc(5) fields 14 and 15; the name may hold spaces). */
-function cpuTicks (pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return Number(fields[11]) + Number(fields[12])
-}
-
-const TICK_US = 1e6 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || '100')
-
-function freePort (): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-function wrk (url: string, seconds: number, connections: number): Promise<LoadResult> {
-  const args = ['-c', String(LOAD_CORE), 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]
-  return new Promise((resolve, reject) => {
-    const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (c: Buffer) => { out += c.toString() })
-    child.stderr.on('data', (c: Buffer) => { out += c.toString() })
-    child.on('error', reject)
-    child.on('close', code => code === 0 ? resolve(parseWrk(out)) : reject(new Error(`wrk exited ${code}: ${out.slice(0, 300)}`)))
-  })
-}
-
-async function waitFor (url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      const res = await fetch(url)
-      if (res.status === 200) return
-    } catch {}
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  throw new Error(`${url} never answered 200`)
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** The config: the same target twice, once bare and once with every policy of issue 8 on. */
 export function resilienceConfig (gwPort: number, upPort: number): string {
