@@ -4,6 +4,7 @@
 // primary serves nothing itself.
 
 import cluster from 'node:cluster'
+import type { Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import type { GatewayConfig } from '../config/schema/index.js'
 import { sharedAffinityKeyEnv } from './affinity-key.js'
@@ -57,7 +58,10 @@ export async function runClustered (
   }
   for (let i = 0; i < workers; i++) fork()
 
-  const live = () => Object.values(cluster.workers ?? {}).filter(w => w !== undefined)
+  // Not dead yet. node:cluster leaves a worker in cluster.workers at its 'exit' until its IPC channel
+  // has also closed, and 'exit' may come first: counting it there would leave the last worker of a
+  // drain forever "live", and the primary would never exit.
+  const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead())
   const forward = (signal: NodeJS.Signals) => () => { for (const w of live()) w.process.kill(signal) }
   const onReload = RELOAD_SIGNALS.map(s => [s, forward(s)] as const)
   for (const [s, fn] of onReload) process.on(s, fn)
