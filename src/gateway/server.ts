@@ -60,7 +60,8 @@ export interface GatewayServer {
 }
 
 const kReadMark = Symbol('sluice.bytesReadMark')
-type CountedSocket = Socket & { [kReadMark]?: number }
+const kWriteMark = Symbol('sluice.bytesWrittenMark')
+type CountedSocket = Socket & { [kReadMark]?: number, [kWriteMark]?: number }
 
 class SluiceResponse extends ServerResponse implements Guarded {
   ctx: Context | undefined = undefined
@@ -137,8 +138,10 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     if (deps.accessLog() !== undefined) {
       // The request's own bytes (head, and often a small body) were read before 'request' fired, so
       // count from where the previous response on this socket left off, as nginx's request_length does.
+      // Nothing is written between two responses, so the previous one's end saves a getter call
+      // (bytesWritten copies the socket's write queue).
       res.bytesReadAtStart = (req.socket as CountedSocket)[kReadMark] ?? 0
-      res.bytesWrittenAtStart = req.socket.bytesWritten
+      res.bytesWrittenAtStart = (req.socket as CountedSocket)[kWriteMark] ?? req.socket.bytesWritten
       res.clientIp = ctx.clientIp
     }
     open.begin(req.socket)
@@ -208,6 +211,7 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
     const log = deps.accessLog()
     const socket = this.sock!
     if (log !== undefined) {
+      const written = socket.bytesWritten
       log({
         id: ctx.id,
         method: ctx.method,
@@ -218,13 +222,17 @@ export function createServer (options: ServerOptions, deps: ServerDeps): Gateway
         status,
         durationMs: ms,
         bytesIn: socket.bytesRead - this.bytesReadAtStart,
-        bytesOut: socket.bytesWritten - this.bytesWrittenAtStart,
+        bytesOut: written - this.bytesWrittenAtStart,
         flags: ctx.flags,
         clientIp: this.clientIp,
         consumer: ctx.consumer?.id,
         traceId: ctx.trace?.traceId,
       })
       ;(socket as CountedSocket)[kReadMark] = socket.bytesRead
+      ;(socket as CountedSocket)[kWriteMark] = written
+    } else if ((socket as CountedSocket)[kReadMark] !== undefined) {
+      // A reload turned the log off: marks left here would be stale if it is turned on again.
+      (socket as CountedSocket)[kReadMark] = (socket as CountedSocket)[kWriteMark] = undefined
     }
     this.live!.leave()
     if (draining) setImmediate(() => server.closeIdleConnections())

@@ -31,14 +31,39 @@ export const REDACT_PATHS = [
  * (`authorization`, cookies, tokens, passwords, API keys).
  */
 export function createLogger (options: LoggerOptions = {}): Logger {
-  // Async stdout keeps the access log off the request's critical path; pino flushes it on exit.
-  const dest = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 })
+  const dest = options.destination ?? stdoutDestination()
   flushPeriodically(dest, options.flushIntervalMs ?? 1000, options.clock ?? systemClock)
   return pino({
     level: options.level ?? 'info',
     base: undefined,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   }, dest)
+}
+
+/** A destination that also takes bytes already encoded; the access log hands it whole batches. */
+export interface ByteDestination extends DestinationStream {
+  writeBytes (chunk: Buffer): void
+  flush (cb?: (err?: Error) => unknown): void
+  flushSync (): void
+}
+
+/**
+ * Asynchronous stdout (flushed on exit by pino), which keeps log lines off the request's critical
+ * path. sonic-boom runs in buffer mode: in string mode each access-log batch was re-measured,
+ * flattened and copied to UTF-8 once more before its write, which cost the default access log about
+ * a tenth of the gateway's throughput with small responses. pino's own (rare) lines are encoded one
+ * by one.
+ */
+function stdoutDestination (): ByteDestination {
+  const boom = pino.destination({ dest: 1, sync: false, minLength: 4096, contentMode: 'buffer' })
+  // The typings know only string mode.
+  const writeBytes = boom.write.bind(boom) as unknown as (chunk: Buffer) => boolean
+  return {
+    write (line: string) { writeBytes(Buffer.from(line)) },
+    writeBytes,
+    flush (cb?: (err?: Error) => unknown) { boom.flush(cb) },
+    flushSync () { boom.flushSync() },
+  }
 }
 
 function flushPeriodically (dest: DestinationStream, everyMs: number, clock: Clock): void {
