@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { generateKey, hashSecret, parseKey, secretMatches } from './api-key.js'
+import { createHash } from 'node:crypto'
+import { generateKey, hashBytes, hashSecret, parseKey, secretMatches } from './api-key.js'
 
 test('a generated key parses back to its id, and only its secret matches the stored hash', () => {
   const { key, id, hash } = generateKey()
@@ -8,9 +9,12 @@ test('a generated key parses back to its id, and only its secret matches the sto
   const parsed = parseKey(key)!
   assert.equal(parsed.id, id)
   assert.equal(hashSecret(parsed.secret), hash)
-  assert.ok(secretMatches(parsed.secret, hash))
-  assert.ok(!secretMatches(parsed.secret.slice(0, -1) + (parsed.secret.endsWith('A') ? 'B' : 'A'), hash))
-  assert.ok(!secretMatches(parsed.secret, 'abcd'), 'a stored hash of another length never matches')
+  assert.equal(hash, createHash('sha256').update(parsed.secret).digest('hex'), 'hashes stored by earlier versions still match')
+  assert.ok(secretMatches(parsed.secret, hashBytes(hash)))
+  assert.ok(secretMatches(parsed.secret, hashBytes(hash.toUpperCase())))
+  assert.ok(!secretMatches(parsed.secret.slice(0, -1) + (parsed.secret.endsWith('A') ? 'B' : 'A'), hashBytes(hash)))
+  assert.ok(!secretMatches(parsed.secret, hashBytes('abcd')), 'a stored hash of another length never matches')
+  assert.ok(!secretMatches(parsed.secret, hashBytes('zz' + hash.slice(2))), 'nor does one that is not hex')
   assert.notEqual(generateKey().key, key)
 })
 

@@ -4,7 +4,7 @@
 // keys at once; a key whose consumer left the config stops working.
 
 import type { Clock } from '../../core/clock.js'
-import { parseKey, secretMatches } from '../../core/keys/api-key.js'
+import { hashBytes, parseKey, secretMatches } from '../../core/keys/api-key.js'
 import type { KeyRecord, KeyStore } from '../../core/keys/key-store.js'
 import type { ConsumerConfig } from '../../config/schema/index.js'
 import { UnauthenticatedError } from '../../errors.js'
@@ -17,6 +17,8 @@ export class ApiKeyAuth implements Resource {
   readonly #clock: Clock
   /** One Consumer per record version: records are replaced, never edited, so identity is the version. */
   readonly #built = new WeakMap<KeyRecord, Consumer>()
+  /** Each record's stored hash, decoded from hex once. */
+  readonly #hashes = new WeakMap<KeyRecord, Buffer>()
 
   constructor (store: KeyStore, consumers: Readonly<Record<string, ConsumerConfig>>, clock: Clock) {
     this.#store = store
@@ -36,8 +38,17 @@ export class ApiKeyAuth implements Resource {
     return this.#decide(parsed.secret, found)
   }
 
+  #storedHash (r: KeyRecord): Buffer {
+    let bytes = this.#hashes.get(r)
+    if (bytes === undefined) {
+      bytes = hashBytes(r.hash)
+      this.#hashes.set(r, bytes)
+    }
+    return bytes
+  }
+
   #decide (secret: string, r: KeyRecord | undefined): Consumer {
-    if (r === undefined || !secretMatches(secret, r.hash)) throw new UnauthenticatedError('Invalid API key')
+    if (r === undefined || !secretMatches(secret, this.#storedHash(r))) throw new UnauthenticatedError('Invalid API key')
     if (r.status === 'revoked') throw new UnauthenticatedError('API key revoked')
     const now = this.#clock.wallNow()
     if (r.expires !== undefined && r.expires <= now) throw new UnauthenticatedError('API key expired')
