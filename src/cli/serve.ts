@@ -98,9 +98,30 @@ export async function serve (options: ServeOptions): Promise<Serving> {
         await admin?.close()
         await keys?.close()
         gateway.logger.info('sluice stopped')
-        gateway.logger.flush()
+        await drained(gateway.logger, LOG_DRAIN_MS)
       })()
       return stopping
     },
   }
+}
+
+/** How long a stopping gateway waits for stdout to take its last lines (a stuck reader must not hold the exit). */
+const LOG_DRAIN_MS = 2000
+
+/**
+ * Resolves when the logger's destination has written everything it holds, or after `ms`. The CLI
+ * exits right after a stop, and the exit's synchronous flush writes what is queued at once, ahead
+ * of an asynchronous write still in flight: that write (the last access-log batch, say) then
+ * landed after "sluice stopped", or was lost with the process.
+ */
+function drained (logger: Logger, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    timer.unref()
+    // An error (fsync refused on a pipe, say) still means the writes are done.
+    logger.flush(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
 }
