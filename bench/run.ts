@@ -1,12 +1,13 @@
 // `npm run bench`: the micro benchmarks (router, dispatcher), the gateway macro benchmark against
 // its peers, the transform stage's cost, rate-limited routes against a plain one (bench/rate-limits.ts),
 // the auth routes' ratio to a plain route (bench/auth.ts) and an upstream with every resilience
-// policy against a bare one (bench/resilience.ts).
+// policy against a bare one (bench/resilience.ts), and the access log's cost per line against pino
+// (bench/access-log.ts).
 // BENCH_QUICK=1 makes every part short (a smoke run, not a measurement);
-// BENCH_ONLY=router,dispatcher,gateway,transforms,rate-limits,auth,resilience picks parts. A part
+// BENCH_ONLY=router,dispatcher,gateway,transforms,rate-limits,auth,resilience,access-log picks parts. A part
 // that cannot run (missing harness or tools) is reported and skipped so the others still print.
 const quick = process.env.BENCH_QUICK === '1'
-const parts = process.env.BENCH_ONLY ?? 'router,dispatcher,gateway,transforms,rate-limits,auth,resilience'
+const parts = process.env.BENCH_ONLY ?? 'router,dispatcher,gateway,transforms,rate-limits,auth,resilience,access-log'
 const only = new Set(parts.split(',').map((s) => s.trim()))
 
 interface MicroRow { name: string, opsPerSec: number, nsPerOp: number }
@@ -61,4 +62,9 @@ await part('auth', async () => {
 await part('resilience', async () => {
   const { runResilienceBench } = await import('./resilience.js')
   return (await runResilienceBench({ quick })).table
+})
+
+await part('access-log', async () => {
+  const { runAccessLogBench } = await import('./access-log.js')
+  return (await runAccessLogBench({ quick })).table
 })

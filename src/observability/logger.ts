@@ -31,7 +31,7 @@ export const REDACT_PATHS = [
  * (`authorization`, cookies, tokens, passwords, API keys).
  */
 export function createLogger (options: LoggerOptions = {}): Logger {
-  const dest = options.destination ?? stdoutDestination()
+  const dest = options.destination ?? byteDestination(1)
   flushPeriodically(dest, options.flushIntervalMs ?? 1000, options.clock ?? systemClock)
   return pino({
     level: options.level ?? 'info',
@@ -48,14 +48,14 @@ export interface ByteDestination extends DestinationStream {
 }
 
 /**
- * Asynchronous stdout (flushed on exit by pino), which keeps log lines off the request's critical
- * path. sonic-boom runs in buffer mode: in string mode each access-log batch was re-measured,
- * flattened and copied to UTF-8 once more before its write, which cost the default access log about
- * a tenth of the gateway's throughput with small responses. pino's own (rare) lines are encoded one
- * by one.
+ * Asynchronous writes to `dest` (a file descriptor or path; the default logger uses stdout), flushed
+ * on exit by pino, which keeps log lines off the request's critical path. sonic-boom runs in buffer
+ * mode: in string mode each access-log batch was re-measured, flattened and copied to UTF-8 once more
+ * before its write, which cost the default access log about a tenth of the gateway's throughput with
+ * small responses. pino's own (rare) lines are encoded one by one.
  */
-function stdoutDestination (): ByteDestination {
-  const boom = pino.destination({ dest: 1, sync: false, minLength: 4096, contentMode: 'buffer' })
+export function byteDestination (dest: number | string): ByteDestination {
+  const boom = pino.destination({ dest, sync: false, minLength: 4096, contentMode: 'buffer' })
   // The typings know only string mode.
   const writeBytes = boom.write.bind(boom) as unknown as (chunk: Buffer) => boolean
   return {
