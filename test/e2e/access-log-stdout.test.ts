@@ -47,7 +47,7 @@ routes:
     }
   }
   sluice.child.kill('SIGTERM')
-  assert.equal(await sluice.exit, 0, sluice.output())
+  assert.equal(await sluice.exited(), 0, sluice.output())
 
   const lines = stdout.split('\n').filter(l => l !== '').map(l => JSON.parse(l) as Record<string, unknown>)
   const access = lines.filter(l => l.msg === 'access')

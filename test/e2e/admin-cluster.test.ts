@@ -69,5 +69,5 @@ routes: [{ name: a, match: { path: /a }, upstream: up }]
   assert.deepEqual(routes.routes.map(r => r.name), ['a'])
 
   running.child.kill('SIGTERM')
-  assert.equal(await running.exit, 0)
+  assert.equal(await running.exited(), 0)
 })

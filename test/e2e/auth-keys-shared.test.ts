@@ -62,12 +62,12 @@ routes: [{ name: orders, match: { path: /orders }, upstream: up, auth: { methods
   await running.waitFor(/sluice listening[\s\S]*sluice listening/)
 
   const created = spawnSluice(['keys', 'create', '--consumer', 'acme', '-c', file], dir)
-  assert.equal(await created.exit, 0, created.output())
+  assert.equal(await created.exited(), 0, created.output())
   const key = /slk_\S+/.exec(created.output())![0]
   await within1s(() => get(port, key), 200)
 
   const revoked = spawnSluice(['keys', 'revoke', key.slice(4, 20), '-c', file], dir)
-  assert.equal(await revoked.exit, 0, revoked.output())
+  assert.equal(await revoked.exited(), 0, revoked.output())
   await within1s(() => get(port, key), 401)
 })
 

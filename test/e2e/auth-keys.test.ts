@@ -44,7 +44,7 @@ after(async () => {
 /** Runs `sluice keys …` against the gateway's config; returns stdout's first line and the exit code. */
 async function cli (...args: string[]): Promise<{ code: number | null, out: string }> {
   const run = spawnSluice(['keys', ...args, '-c', gw.file], dir)
-  const code = await run.exit
+  const code = await run.exited()
   return { code, out: run.output() }
 }
 

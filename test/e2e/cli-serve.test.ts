@@ -38,7 +38,7 @@ routes:
   assert.equal(await res.text(), 'hello from upstream /things?x=1')
   assert.equal((await fetch(`${admin}/healthz`)).status, 200)
   sluice.child.kill('SIGTERM')
-  assert.equal(await sluice.exit, 0, sluice.output())
+  assert.equal(await sluice.exited(), 0, sluice.output())
 })
 
 test('demo starts services and a gateway, balances /api/users, and stops on SIGINT with exit 0', async (t) => {
@@ -60,7 +60,7 @@ test('demo starts services and a gateway, balances /api/users, and stops on SIGI
   assert.equal(order.status, 201)
   assert.equal((await order.json() as { order: { item: string } }).order.item, 'tea')
   sluice.child.kill('SIGINT')
-  assert.equal(await sluice.exit, 0, sluice.output())
+  assert.equal(await sluice.exited(), 0, sluice.output())
 })
 
 test('start on a taken port names the config key and its line; a bare-number timeout is warned about first', async (t) => {
@@ -81,7 +81,7 @@ routes: []
 `)
   const sluice = spawnSluice(['start', 'taken.yaml'])
   t.after(() => { sluice.child.kill('SIGKILL') })
-  assert.equal(await sluice.exit, 1, sluice.output())
+  assert.equal(await sluice.exited(), 1, sluice.output())
   assert.equal(sluice.output(), [
     `sluice: warning: ${file}:8:26 upstreams.app.timeouts.connect: 5 is read as 5ms; write 5s if seconds were meant, or "5ms" to keep it and silence this warning`,
     `${file}:3:9 server.port: cannot listen on 127.0.0.1:${port}: the port is already in use (EADDRINUSE)`,
@@ -98,6 +98,6 @@ test('a taken admin port names admin.port', async (t) => {
   writeFileSync(file, `server: { host: 127.0.0.1, port: 0 }\nadmin: { host: 127.0.0.1, port: ${port} }\nupstreams: {}\nroutes: []\n`)
   const sluice = spawnSluice(['start', '-c', 'taken-admin.yaml'])
   t.after(() => { sluice.child.kill('SIGKILL') })
-  assert.equal(await sluice.exit, 1, sluice.output())
+  assert.equal(await sluice.exited(), 1, sluice.output())
   assert.match(sluice.output(), new RegExp(`^${file.replaceAll('.', '\\.')}:2:33 admin\\.port: cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\)\\n$`))
 })

@@ -103,7 +103,7 @@ tracing: { endpoint: ${otlp.url}, serviceName: nightly-batch, sampleRatio: 1 }
     writeFileSync(join(dir, 'in.jsonl'), JSON.stringify({ id: 'r1', supplier: 'hotels', path: '/cli' }) + '\n')
     const seen = server.received.length
     const run = spawnSluice(['dispatch', '-c', 'suppliers.yaml', '-i', 'in.jsonl', '-o', 'out.jsonl', '-q'], dir)
-    assert.equal(await run.exit, 0, run.output())
+    assert.equal(await run.exited(), 0, run.output())
     const traceparent = String(server.received[seen]!.headers.traceparent)
     const [, traceId, parent, flags] = traceparent.split('-')
     assert.equal(flags, '01')

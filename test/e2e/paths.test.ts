@@ -55,7 +55,7 @@ routes:
 
 after(async () => {
   sluice.child.kill('SIGKILL')
-  await sluice.exit
+  await sluice.exited()
   await Promise.all([confined, rest].map((r) => new Promise((resolve) => r.server.close(resolve))))
   rmSync(dir, { recursive: true, force: true })
 })

@@ -33,6 +33,6 @@ routes: [{ name: app, match: { path: / }, upstream: app }]
     assert.equal(reloads(sluice.output()), workers, 'each worker reloaded once')
     assert.doesNotMatch(sluice.output(), /Debugger listening/)
     sluice.child.kill('SIGTERM')
-    assert.equal(await sluice.exit, 0, sluice.output())
+    assert.equal(await sluice.exited(), 0, sluice.output())
   })
 }

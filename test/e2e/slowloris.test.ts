@@ -89,5 +89,5 @@ routes: [{ name: app, match: { path: / }, upstream: app }]
     `every attacker closed ${closedAt} ms after the attack began; ` +
     `attackers answered 408: ${closedBy408.filter(x => x).length}, closed without an answer: ${closedBy408.filter(x => !x).length}`)
   sluice.child.kill('SIGTERM')
-  assert.equal(await sluice.exit, 0, sluice.output())
+  assert.equal(await sluice.exited(), 0, sluice.output())
 })

@@ -8,6 +8,8 @@ const TSX = import.meta.resolve('tsx')
 export interface Running {
   child: ChildProcess
   exit: Promise<number | null>
+  /** The exit code; rejects with everything the process printed when it has not exited within `ms` (default 30 s). */
+  exited (ms?: number): Promise<number | null>
   output (): string
   /** Rejects with everything the process printed when `re` has not matched within `ms` (default 30 s). */
   waitFor (re: RegExp, ms?: number): Promise<RegExpExecArray>
@@ -30,6 +32,16 @@ export function spawnSluice (args: string[], cwd: string, env: NodeJS.ProcessEnv
   return {
     child,
     exit,
+    exited (ms = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => { reject(new Error(`still running after ${ms} ms:\n${out}`)) }, ms)
+        timer.unref()
+        exit.then((code) => {
+          clearTimeout(timer)
+          resolve(code)
+        })
+      })
+    },
     output: () => out,
     waitFor (re, ms = 30_000) {
       return new Promise((resolve, reject) => {
