@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
-import { BATCH_BYTES, createAccessLog, FLUSH_MS, formatAccessLine } from './access-log.js'
+import { accessLogFields, BATCH_BYTES, createAccessLog, FLUSH_MS, formatAccessLine } from './access-log.js'
 import type { AccessRecord } from './access-log.js'
 import { createLogger } from './logger.js'
 
@@ -84,22 +84,7 @@ test('the line is the one pino writes for the same fields with the root logger o
   const { raw, stream } = capture()
   const logger = createLogger({ destination: stream })
   for (const r of [full, bare]) {
-    logger.info({
-      reqId: r.id,
-      clientIp: r.clientIp,
-      consumer: r.consumer,
-      method: r.method,
-      path: r.path,
-      route: r.route,
-      upstream: r.upstream,
-      target: r.target,
-      status: r.status,
-      durMs: Math.round(r.durationMs * 100) / 100,
-      bytesIn: r.bytesIn,
-      bytesOut: r.bytesOut,
-      flags: r.flags.length === 0 ? '-' : r.flags.join(','),
-      traceId: r.traceId,
-    }, 'access')
+    logger.info(accessLogFields(r), 'access')
     const time = (JSON.parse(raw.at(-1)!) as { time: number }).time
     assert.equal(formatAccessLine(r, time), raw.at(-1) + '\n')
   }
