@@ -51,8 +51,8 @@ export interface ByteDestination extends DestinationStream {
  * Asynchronous writes to `dest` (a file descriptor or path; the default logger uses stdout), flushed
  * on exit by pino, which keeps log lines off the request's critical path. sonic-boom runs in buffer
  * mode: in string mode each access-log batch was re-measured, flattened and copied to UTF-8 once more
- * before its write, which cost the default access log about a tenth of the gateway's throughput with
- * small responses. pino's own (rare) lines are encoded one by one.
+ * before its write (1.05 µs a line against 0.77 as bytes, format to file write). pino's own (rare)
+ * lines are encoded one by one.
  */
 export function byteDestination (dest: number | string): ByteDestination {
   const boom = pino.destination({ dest, sync: false, minLength: 4096, contentMode: 'buffer' })
