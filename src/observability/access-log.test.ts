@@ -1,6 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import { BatchWriter } from './batch-writer.js'
 import { accessLogFields, BATCH_BYTES, createAccessLog, FLUSH_MS, formatAccessLine } from './access-log.js'
 import type { AccessRecord } from './access-log.js'
 import { createLogger } from './logger.js'
@@ -123,30 +127,37 @@ test('a batch that reaches BATCH_BYTES is written at once, in one write', () => 
   log.flush()
 })
 
-test('a destination that takes bytes gets whole UTF-8 batches, each in its own buffer, in order', () => {
-  const chunks: Buffer[] = []
-  const strings: string[] = []
-  const destination = {
-    write (s: string) { strings.push(s) },
-    // Kept as handed over: a batch buffer reused after its hand-off would corrupt earlier chunks.
-    writeBytes (chunk: Buffer) { chunks.push(chunk) },
+test('through a BatchWriter to a real file: whole UTF-8 lines, pino lines among them, in order, across reused buffers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-access-log-'))
+  const file = join(dir, 'out.log')
+  const fd = openSync(file, 'a')
+  try {
+    const writer = new BatchWriter(fd)
+    const logger = createLogger({ destination: writer })
+    const log = createAccessLog(logger)
+    const named = (i: number): AccessRecord => ({ ...bare, id: `r${i}`, path: `/caf\u00e9/\u{1F600}/${i}` })
+    const perLine = Buffer.byteLength(formatAccessLine(named(0), Date.now()))
+    // Enough batches that buffers come back from their writes and are written into again.
+    const n = 12 * Math.ceil(BATCH_BYTES / perLine)
+    for (let i = 0; i < n; i++) {
+      log(named(i))
+      if (i % 1000 === 0) logger.info({ i }, 'between')
+      if (i % 5000 === 0) await new Promise(resolve => setImmediate(resolve))
+    }
+    // A path of 120,000 characters needs more than a batch buffer holds: it goes on alone, in order.
+    const long: AccessRecord = { ...bare, id: 'long', path: '/' + '\u00e9'.repeat(120_000) }
+    log(long)
+    log(named(n))
+    await new Promise(resolve => { writer.flush(resolve) })
+    const lines = readFileSync(file, 'utf8').split('\n').filter(l => l !== '').map(l => JSON.parse(l) as Record<string, unknown>)
+    const access = lines.filter(l => l.msg === 'access')
+    assert.deepEqual(access.map(l => l.reqId), [...Array.from({ length: n }, (_, i) => `r${i}`), 'long', `r${n}`])
+    assert.equal(access[5]!.path, '/caf\u00e9/\u{1F600}/5')
+    assert.equal(access[n]!.path, long.path)
+    const between = lines.findIndex(l => l.msg === 'between' && l.i === 2000)
+    assert.equal(lines[between - 1]!.reqId, 'r2000', "pino's line sits among the access lines where it was logged")
+  } finally {
+    closeSync(fd)
+    rmSync(dir, { recursive: true, force: true })
   }
-  const log = createAccessLog(createLogger({ destination }))
-  const named = (i: number): AccessRecord => ({ ...bare, id: `r${i}`, path: `/caf\u00e9/\u{1F600}/${i}` })
-  const perLine = Buffer.byteLength(formatAccessLine(named(0), Date.now()))
-  const n = 3 * Math.ceil(BATCH_BYTES / perLine)
-  for (let i = 0; i < n; i++) log(named(i))
-  // A path of 120,000 characters may need more than the batch buffer holds: it goes on alone,
-  // after the lines before it.
-  const long: AccessRecord = { ...bare, id: 'long', path: '/' + '\u00e9'.repeat(120_000) }
-  log(long)
-  log(named(n))
-  log.flush()
-  assert.equal(strings.length, 0, 'nothing goes through the string path')
-  assert.ok(chunks.length >= 4, `several batches (${chunks.length})`)
-  const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter(l => l !== '')
-  const parsed = lines.map(l => JSON.parse(l) as { reqId: string, path: string })
-  assert.deepEqual(parsed.map(l => l.reqId), [...Array.from({ length: n }, (_, i) => `r${i}`), 'long', `r${n}`])
-  assert.equal(parsed[5]!.path, '/caf\u00e9/\u{1F600}/5')
-  assert.equal(parsed[n]!.path, long.path)
 })

@@ -3,13 +3,17 @@
 import { pino } from 'pino'
 import type { DestinationStream, Logger, LevelWithSilent } from 'pino'
 import { systemClock, type Clock } from '../core/clock.js'
+import { BatchWriter, logWriter } from './batch-writer.js'
 
 export type { Logger }
 
 export interface LoggerOptions {
   /** [info] */
   level?: LevelWithSilent
-  /** Where lines go; stdout (buffered, async) when omitted. Tests pass a stream to read lines back. */
+  /**
+   * Where lines go; stdout when omitted, in batches (batch-writer.ts) that the access log writes
+   * into too. Tests pass a stream to read lines back.
+   */
   destination?: DestinationStream
   /**
    * A buffered destination is flushed this often [1000 ms], so on a quiet gateway a line never
@@ -31,39 +35,16 @@ export const REDACT_PATHS = [
  * (`authorization`, cookies, tokens, passwords, API keys).
  */
 export function createLogger (options: LoggerOptions = {}): Logger {
-  const dest = options.destination ?? byteDestination(1)
-  flushPeriodically(dest, options.flushIntervalMs ?? 1000, options.clock ?? systemClock)
+  const dest = options.destination ?? logWriter(1)
+  // A BatchWriter hands each batch on within FLUSH_MS by itself.
+  if (!(dest instanceof BatchWriter)) {
+    flushPeriodically(dest, options.flushIntervalMs ?? 1000, options.clock ?? systemClock)
+  }
   return pino({
     level: options.level ?? 'info',
     base: undefined,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   }, dest)
-}
-
-/** A destination that also takes bytes already encoded; the access log hands it whole batches. */
-export interface ByteDestination extends DestinationStream {
-  writeBytes (chunk: Buffer): void
-  flush (cb?: (err?: Error) => unknown): void
-  flushSync (): void
-}
-
-/**
- * Asynchronous writes to `dest` (a file descriptor or path; the default logger uses stdout), flushed
- * on exit by pino, which keeps log lines off the request's critical path. sonic-boom runs in buffer
- * mode: in string mode each access-log batch was re-measured, flattened and copied to UTF-8 once more
- * before its write (1.05 µs a line against 0.77 as bytes, format to file write). pino's own (rare)
- * lines are encoded one by one.
- */
-export function byteDestination (dest: number | string): ByteDestination {
-  const boom = pino.destination({ dest, sync: false, minLength: 4096, contentMode: 'buffer' })
-  // The typings know only string mode.
-  const writeBytes = boom.write.bind(boom) as unknown as (chunk: Buffer) => boolean
-  return {
-    write (line: string) { writeBytes(Buffer.from(line)) },
-    writeBytes,
-    flush (cb?: (err?: Error) => unknown) { boom.flush(cb) },
-    flushSync () { boom.flushSync() },
-  }
 }
 
 function flushPeriodically (dest: DestinationStream, everyMs: number, clock: Clock): void {
