@@ -79,7 +79,10 @@ export class BatchWriter {
     if (this.#used + bytes > this.#buf.length) {
       this.#handOff()
       // A line longer than a whole buffer (a path of 50,000 characters) gets a batch of its own.
-      if (bytes > this.#buf.length) this.#buf = Buffer.allocUnsafeSlow(bytes)
+      if (bytes > this.#buf.length) {
+        this.#recycle(this.#buf)
+        this.#buf = Buffer.allocUnsafeSlow(bytes)
+      }
     }
     return this.#buf
   }
