@@ -119,15 +119,13 @@ export class BatchWriter {
    * is already under way is left to it: writing it here too could write it twice.
    */
   flushSync (): void {
+    const sink = this.#sink
+    // A function sink takes each batch synchronously anyway.
+    if (typeof sink === 'function') return this.#handOff()
     this.#close()
     const first = this.#writing ? 1 : 0
-    const sink = this.#sink
     while (this.#queue.length > first) {
       const b = this.#queue.splice(first, 1)[0]!
-      if (typeof sink === 'function') {
-        sink(b.buf.subarray(b.off, b.end))
-        continue
-      }
       for (let tries = 0; b.off < b.end;) {
         try {
           b.off += writeSync(sink, b.buf, b.off, b.end - b.off)

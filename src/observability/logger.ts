@@ -16,8 +16,9 @@ export interface LoggerOptions {
    */
   destination?: DestinationStream
   /**
-   * A buffered destination is flushed this often [1000 ms], so on a quiet gateway a line never
-   * waits for the buffer to fill. 0 turns it off.
+   * A `destination` that buffers (has `flush`) is flushed this often [1000 ms], so on a quiet
+   * gateway a line never waits for the buffer to fill. 0 turns it off. The default destination
+   * (a BatchWriter) needs none: it hands each batch on within FLUSH_MS.
    */
   flushIntervalMs?: number
   clock?: Clock
@@ -36,7 +37,6 @@ export const REDACT_PATHS = [
  */
 export function createLogger (options: LoggerOptions = {}): Logger {
   const dest = options.destination ?? logWriter(1)
-  // A BatchWriter hands each batch on within FLUSH_MS by itself.
   if (!(dest instanceof BatchWriter)) {
     flushPeriodically(dest, options.flushIntervalMs ?? 1000, options.clock ?? systemClock)
   }
